@@ -10,7 +10,7 @@ import type { FhirRouter, Logger, SearchPort } from './fhir';
 import { CorpusProvider, createFhirRouter, createSearchPort, MAX_UNSCOPED_COHORT_SIZE } from './fhir';
 import { loadReports, reportHandler } from './evaluate';
 import { createHttpApp } from './http';
-import { packageFile } from './util/package-root';
+import { packageFile } from './util';
 
 let shippedReports: ReturnType<typeof loadReports> | undefined;
 /** The trust reports shipped in seeds/ (read once, on first request), by model hash. */
