@@ -9,17 +9,7 @@ import type { CompiledModel } from './compiled';
 import { lowerMultiply } from './linalg';
 import { boxScratch, sampleBox } from './mvn-box';
 import type { Box, BoxScratch, Tilt } from './mvn-box';
-import {
-  componentPlan,
-  compilePlan,
-  coreValue,
-  fractionZBounds,
-  MISSING,
-  NA,
-  PRESENT,
-  roundScaled,
-  tiltOf,
-} from './plan';
+import { componentPlan, compilePlan, coreValue, fractionZBounds, MISSING, NA, PRESENT, roundScaled, tiltOf } from './plan';
 import type { ComponentPlan, Plan } from './plan';
 import { cellWeights } from './cells';
 import type { Cells } from './cells';
@@ -247,18 +237,8 @@ class ConditionalSampler implements Sampler {
       for (let j = 0; j < d; j++) eps[j] = standardNormal(rng);
       lowerMultiply(model.chol.subarray(k * d * d, (k + 1) * d * d), d, eps, z);
       for (let j = 0; j < d; j++) z[j] += mean[j];
-      if (this.support.any)
-        enforceSupport(
-          this.support,
-          model,
-          this.allDims,
-          model.chol.subarray(k * d * d, (k + 1) * d * d),
-          eps,
-          z,
-          [],
-          rng,
-          this.supportBuf,
-        );
+      // The plausibility support (support.ts): redraws only coordinates that fall outside it.
+      if (this.support.any) enforceSupport(this.support, model, this.allDims, model.chol.subarray(k * d * d, (k + 1) * d * d), eps, z, [], rng, this.supportBuf);
     } else {
       const rt = this.runtime(p, k);
       const m = plan.boxDims.length;
@@ -278,8 +258,7 @@ class ConditionalSampler implements Sampler {
         for (let b = 0; b <= i; b++) s += restChol[i * r + b] * eps[b];
         z[rest[i]] = s;
       }
-      if (this.support.any)
-        enforceSupport(this.support, model, rest, restChol, eps, z, plan.boxDims, rng, this.supportBuf);
+      if (this.support.any) enforceSupport(this.support, model, rest, restChol, eps, z, plan.boxDims, rng, this.supportBuf);
     }
     // 4. Everything in gate order.
     const coreVal = this.coreVal;
@@ -294,10 +273,7 @@ class ConditionalSampler implements Sampler {
         const mask = plan.catMask[slot];
         if (mask === null) catState[slot] = model.cats[slot].states;
         else if (mask !== undefined) catState[slot] = this.drawCat(rng, slot, k, mask);
-        else
-          catState[slot] = this.applicable(index)
-            ? this.drawCat(rng, slot, k, supportMask(this.support, slot, catState, coreVal))
-            : model.cats[slot].states;
+        else catState[slot] = this.applicable(index) ? this.drawCat(rng, slot, k, supportMask(this.support, slot, catState, coreVal)) : model.cats[slot].states;
       } else if (s.role === 'core') {
         const kind = plan.coreKind[slot];
         if (kind === PRESENT) {
@@ -306,8 +282,7 @@ class ConditionalSampler implements Sampler {
           if (v > plan.vhi[slot]) v = plan.vhi[slot];
           coreVal[slot] = v;
         } else if (kind === NA || kind === MISSING) coreVal[slot] = NaN;
-        else if (this.applicable(index) && rng.next() < model.presence[k * d + slot])
-          coreVal[slot] = coreValue(model, slot, z[slot]);
+        else if (this.applicable(index) && rng.next() < model.presence[k * d + slot]) coreVal[slot] = coreValue(model, slot, z[slot]);
         else coreVal[slot] = NaN;
       } else {
         satVal[slot] = this.sampleSatellite(rng, plan, slot, k, index);
@@ -381,24 +356,14 @@ class ConditionalSampler implements Sampler {
 }
 
 /** Builds a sampler for already-resolved branches (see sample.ts for the public entry). */
-export function buildSampler(
-  model: CompiledModel,
-  where: Where,
-  branches: readonly Branch[],
-  gates: GateTest[][][],
-): ConditionalSampler {
+export function buildSampler(model: CompiledModel, where: Where, branches: readonly Branch[], gates: GateTest[][][]): ConditionalSampler {
   return new ConditionalSampler(model, where, branches, gates);
 }
 
 export type { ConditionalSampler };
 
 /** Throws when a where has (near) zero probability. */
-export function unsupported(
-  whereText: string,
-  probability: number,
-  effective: number,
-  culprits: string,
-): never {
+export function unsupported(whereText: string, probability: number, effective: number, culprits: string): never {
   throw new UnsupportedSubgroupError('UNSUPPORTED_SUBGROUP', {
     where: whereText,
     support: `${probability.toPrecision(3)} of the population, about ${effective.toPrecision(3)} effective records; ${culprits}`,

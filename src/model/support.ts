@@ -55,6 +55,8 @@ export interface Support {
   readonly dims: readonly (readonly DimBound[])[];
   /** Categorical rules per categorical slot. */
   readonly cats: readonly (readonly CatRule[])[];
+  /** 1 for coordinates some bound reads (only their values are computed while drawing). */
+  readonly needed: Uint8Array;
   readonly any: boolean;
 }
 
@@ -226,7 +228,9 @@ export function compileSupport(model: CompiledModel): Support {
     compileRule(model, rule, dims);
     compileCatRule(model, rule, cats);
   }
-  return { dims, cats, any: dims.some((d) => d.length > 0) || cats.some((c) => c.length > 0) };
+  const needed = new Uint8Array(model.d);
+  for (const list of dims) for (const b of list) for (const n of b.needs) needed[n] = 1;
+  return { dims, cats, needed, any: dims.some((d) => d.length > 0) || cats.some((c) => c.length > 0) };
 }
 
 /** Scratch buffers for enforceSupport (one per sampler). */
@@ -261,7 +265,7 @@ export function enforceSupport(
   for (let a = 0; a < fixed.length; a++) {
     const j = fixed[a];
     drawn[j] = 1;
-    values[j] = coreValue(model, j, z[j]);
+    if (support.needed[j] === 1) values[j] = coreValue(model, j, z[j]);
   }
   for (let i = 0; i < r; i++) {
     const j = order[i];
@@ -287,7 +291,7 @@ export function enforceSupport(
       }
     }
     drawn[j] = 1;
-    values[j] = coreValue(model, j, z[j]);
+    if (support.needed[j] === 1) values[j] = coreValue(model, j, z[j]);
   }
 }
 
