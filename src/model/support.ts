@@ -64,6 +64,11 @@ function halfStep(model: CompiledModel, j: number): number {
   return model.core[j].step / 2;
 }
 
+/** The lowest value a core coordinate can take (its schema bound or its transform's support). */
+function lowest(model: CompiledModel, j: number): number {
+  return Math.max(model.core[j].min, model.core[j].tr.support[0]);
+}
+
 function bandBounds(bands: readonly AgeBand[], age: number, out: Float64Array): boolean {
   const b = bandOf(bands, age);
   if (b === undefined) return false;
@@ -174,8 +179,18 @@ function compileRule(model: CompiledModel, rule: PlausibilityRule, dims: DimBoun
       // HDL leaves room for the lowest triglycerides the model reports.
       const hh = halfStep(model, hdl);
       const tgMin = model.core[tg].min;
+      const hdlMin = lowest(model, hdl);
+      const hc = halfStep(model, tc);
+      // With TG drawn before TC (a where's range on TG), TC leaves room for the lowest HDL.
+      add(tc, [tg], (v, out) => {
+        if (v[tg] <= 400) out[0] = Math.max(out[0], hdlMin + v[tg] / 5 + hc + hh + TINY);
+      });
       add(hdl, [tc], (v, out) => {
         out[1] = Math.min(out[1], v[tc] - tgMin / 5 - 2 * hh - TINY);
+      });
+      // With TG drawn first (a where's range on it), HDL < TC − TG/5 instead.
+      add(hdl, [tc, tg], (v, out) => {
+        if (v[tg] <= 400) out[1] = Math.min(out[1], v[tc] - v[tg] / 5 - hh - TINY);
       });
       add(tg, [tc, hdl], (v, out) => {
         const cap = 5 * (v[tc] - v[hdl]);
