@@ -1,7 +1,7 @@
 import type { GenerateContext, PatientRecord } from '../generate';
 import { allResources, generatePatientRecord } from '../generate';
 import type { Model } from '../model';
-import { parseModel, prepareSampler } from '../model';
+import { parseModel, prepareSampler, PROBABILITY_FLOOR, support } from '../model';
 import { formatWhere, parseWhere } from '../schema';
 
 import type { PatientEngine } from './engine';
@@ -12,6 +12,8 @@ export function createDefaultEngine(): PatientEngine<Model, PatientRecord> {
   return {
     normaliseWhere: (model, where) => formatWhere(parseWhere(model.schema, where)),
     prepareSampler: (model, where) => prepareSampler(model, where),
+    support: (model, where) => support(model, where ?? {}),
+    probabilityFloor: PROBABILITY_FLOOR,
     generatePatientRecord: (profile, ctx: GenerateContext) => generatePatientRecord(profile, ctx),
     allResources: (record) => allResources(record),
   };
