@@ -58,29 +58,37 @@ const TARGET_SCHEMA = z.union([
     }),
 ]);
 
-/** The zod shape of `balance` in a cohort spec (validated without the schema; see resolveBalance). */
-export const BALANCE_SCHEMA = z.union([
-  z.literal('population'),
-  z
-    .object({
-      by: z.array(BY_SCHEMA).max(MAX_BALANCE_BY).optional(),
-      target: TARGET_SCHEMA.default('uniform'),
-    })
-    .strict(),
-]);
+const BALANCE_OBJECT = z
+  .object({
+    by: z.array(BY_SCHEMA).max(MAX_BALANCE_BY).optional(),
+    target: TARGET_SCHEMA.default('uniform'),
+  })
+  .strict();
+
+/** A problem with a balance, at a path below `balance`. */
+export interface BalanceIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
 
 /**
- * The normal form of a parsed balance: undefined for "no rebalancing" (absent, `"population"`,
- * or no `by`), so those specs keep their pre-balance cohort ids.
+ * Validates the shape of `balance` (without the schema; see resolveBy) and normalises it:
+ * undefined for "no rebalancing" (absent, `"population"`, or `{"target":"population"}` without
+ * `by`), so those specs keep their pre-balance cohort ids. Issues carry their path for messages.
  */
-export function normaliseBalance(parsed: z.infer<typeof BALANCE_SCHEMA> | undefined): BalanceSpec | undefined {
-  if (parsed === undefined || parsed === 'population') return undefined;
-  const by = parsed.by ?? [];
+export function parseBalance(json: unknown): { readonly balance?: BalanceSpec; readonly issues: readonly BalanceIssue[] } {
+  if (json === undefined || json === 'population') return { issues: [] };
+  if (typeof json === 'string') return { issues: [{ path: [], message: `must be "population" or an object {by, target}, got ${JSON.stringify(json)}` }] };
+  const r = BALANCE_OBJECT.safeParse(json);
+  if (!r.success) return { issues: r.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+  const by = r.data.by ?? [];
   if (by.length === 0) {
-    if (parsed.target === 'population') return undefined;
-    throw new InvalidInputError('Invalid cohort spec: balance.by: name at least one variable to balance by', ['balance.by']);
+    return r.data.target === 'population' ? { issues: [] } : { issues: [{ path: ['by'], message: 'name at least one variable to balance by' }] };
   }
-  return { by: by.map((b) => (typeof b === 'string' ? b : { var: b.var, cuts: [...b.cuts] })), target: parsed.target };
+  return {
+    balance: { by: by.map((b) => (typeof b === 'string' ? b : { var: b.var, cuts: [...b.cuts] })), target: r.data.target },
+    issues: [],
+  };
 }
 
 /** One level of one `by` variable: its label in stratum keys and the constraint it stands for. */

@@ -5,7 +5,7 @@ import type { WhereJson } from '../schema';
 import { canonicalJson, parseIsoDate, sha256Hex } from '../util';
 
 import type { BalanceSpec } from './balance';
-import { BALANCE_SCHEMA, normaliseBalance } from './balance';
+import { parseBalance } from './balance';
 
 /**
  * A cohort request: how many patients, from which model, seeded how, "now" when, under which
@@ -49,7 +49,7 @@ const SPEC_SCHEMA = z
     asOf: z.string().refine((s) => parseIsoDate(s) !== undefined, 'must be a date YYYY-MM-DD'),
     lookbackYears: z.number().int().min(1).max(MAX_LOOKBACK_YEARS),
     where: z.record(z.string(), z.unknown()).optional(),
-    balance: BALANCE_SCHEMA.optional(),
+    balance: z.unknown().optional(),
     name: z.string().min(1).max(200).optional(),
   })
   .strict();
@@ -57,15 +57,19 @@ const SPEC_SCHEMA = z
 /** Validates a cohort spec from JSON; throws InvalidInputError naming every bad field. */
 export function parseCohortSpec(json: unknown): CohortSpec {
   const r = SPEC_SCHEMA.safeParse(json);
-  if (!r.success) {
-    const problems = r.error.issues
-      .map((i) => `${i.path.length > 0 ? fieldOf(i.path) : 'spec'}: ${i.message}`)
-      .join('; ');
-    const fields = [...new Set(r.error.issues.filter((i) => i.path.length > 0).map((i) => fieldOf(i.path)))];
+  // The balance is checked even when other fields fail, so one answer names every bad field.
+  const b = parseBalance(typeof json === 'object' && json !== null ? (json as { balance?: unknown }).balance : undefined);
+  const issues = [
+    ...(r.success ? [] : r.error.issues),
+    ...b.issues.map((i) => ({ path: ['balance', ...i.path], message: i.message })),
+  ];
+  if (!r.success || issues.length > 0) {
+    const problems = issues.map((i) => `${i.path.length > 0 ? fieldOf(i.path) : 'spec'}: ${i.message}`).join('; ');
+    const fields = [...new Set(issues.filter((i) => i.path.length > 0).map((i) => fieldOf(i.path)))];
     throw new InvalidInputError(`Invalid cohort spec: ${problems}`, fields.length > 0 ? fields : undefined);
   }
   const { size, seed, modelHash, asOf, lookbackYears, where, name } = r.data;
-  const balance = normaliseBalance(r.data.balance);
+  const balance = b.balance;
   return {
     size,
     seed,

@@ -155,7 +155,10 @@ export function planStrata(input: PlanInput): StrataPlan {
   if (balance === undefined) return unbalanced(input);
   const by = resolveBy(schema, balance);
   const base = parseWhere(schema, input.where ?? {});
-  const candidates: Candidate[] = candidateStrata(by).map(({ key, levels }) => {
+  const combos = candidateStrata(by);
+  const target = balance.target;
+  if (typeof target !== 'string') checkTargetKeys(target, by, new Set(combos.map((c) => c.key)));
+  const candidates: Candidate[] = combos.map(({ key, levels }) => {
     const where = conjoinWhere(
       schema,
       base,
@@ -166,14 +169,12 @@ export function planStrata(input: PlanInput): StrataPlan {
     return { key, where, contradicts: false, probability: sup.probability, support: sup.effectiveRecords };
   });
   const total = candidates.reduce((a, c) => a + c.probability, 0);
-  const target = balance.target;
   let targeted: Candidate[];
   let shares: number[];
   if (target === 'uniform' || target === 'population') {
     targeted = candidates.filter((c) => c.probability > 0);
     shares = targeted.map((c) => (target === 'uniform' ? 1 : c.probability));
   } else {
-    checkTargetKeys(target, by, new Set(candidates.map((c) => c.key)));
     targeted = candidates.filter((c) => (target[c.key] ?? 0) > 0);
     shares = targeted.map((c) => target[c.key]);
   }
