@@ -30,3 +30,12 @@ export { LruCache } from './lru';
 export type { Store, SetOptions, MemoryStoreOptions, RedisStoreOptions } from './store';
 export { createMemoryStore, createRedisStore, redactRedisUrl } from './store';
 export { createDefaultEngine, loadModels } from './bind-engine';
+export {
+  profileTableChunks,
+  profileColumns,
+  parseProfileTableFormat,
+  PROFILE_TABLE_FORMATS,
+  PROFILE_TABLE_MEDIA_TYPES,
+  PROFILE_ID_COLUMNS,
+} from './profile-table';
+export type { ProfileTableFormat, ProfileSource } from './profile-table';
