@@ -89,7 +89,8 @@ export function createStubEngine(): StubEngine {
       const lo = Math.max(0, range.gte ?? range.gt ?? 0);
       const hi = Math.min(80, range.lte ?? range.lt ?? 80);
       const sexP = sex === undefined ? 1 : typeof sex === 'string' ? (sex === 'female' || sex === 'male' ? 0.5 : 0) : 0;
-      const probability = sexP * Math.max(0, hi - lo) / 80;
+      const ageMissing = typeof where?.age_years === 'object' && 'missing' in where.age_years && where.age_years.missing;
+      const probability = ageMissing ? 0 : (sexP * Math.max(0, hi - lo)) / 80;
       return { probability, effectiveRecords: probability * 1000 };
     },
     probabilityFloor: 1e-6,
