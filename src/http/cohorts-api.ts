@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
-import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import express from 'express';
@@ -144,6 +143,19 @@ function intParam(req: Request, name: string, fallback: number, max: number): nu
   return Math.min(Number(raw), max);
 }
 
+/** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
+function drainOrClose(res: ChunkSink): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Where streamChunks writes: a ServerResponse, or any Writable. */
 export type ChunkSink = EventEmitter & { write(chunk: string): boolean; end(): unknown; readonly destroyed: boolean };
 
@@ -161,7 +173,7 @@ export async function streamChunks(res: ChunkSink, chunks: Iterator<string>): Pr
   try {
     for (let next = chunks.next(); !next.done; next = chunks.next()) {
       if (closed || res.destroyed) return;
-      if (!res.write(next.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(next.value)) await drainOrClose(res);
       else await nextTurn();
     }
     if (!closed) res.end();
