@@ -92,6 +92,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       engine,
       recordCacheSize: config.recordCacheSize,
       defaults: { asOf: config.asOf, lookbackYears: config.lookbackYears },
+      thinStratumRecords: config.thinStratumRecords,
     });
     const defaultCohort = await cohorts.register({
       size: config.defaultCohortSize,
@@ -117,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       maxBodyBytes: config.maxBodyBytes,
       reports: reportHandler(lookupReport),
+      cohorts,
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),
       health: async () => {
         await store.ping();

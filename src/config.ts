@@ -25,6 +25,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly lookbackYears: number;
   readonly recordCacheSize: number;
+  /** Balanced cohorts: strata with fewer effective training records get a warning. */
+  readonly thinStratumRecords: number;
   /** Public base URL for links in bundles (unset: derived from the request). */
   readonly baseUrl: string | undefined;
 }
@@ -57,6 +59,7 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_MAX_BODY_BYTES: intIn(1024, 100_000_000).default(1_000_000),
   SYNTHFHIR_LOOKBACK_YEARS: intIn(1, 20).default(3),
   SYNTHFHIR_RECORD_CACHE_SIZE: intIn(0, 10_000_000).default(5000),
+  SYNTHFHIR_THIN_STRATUM_RECORDS: intIn(0, 1_000_000).default(30),
   SYNTHFHIR_BASE_URL: z.string().url().optional(),
 });
 
@@ -90,6 +93,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     maxBodyBytes: e.SYNTHFHIR_MAX_BODY_BYTES,
     lookbackYears: e.SYNTHFHIR_LOOKBACK_YEARS,
     recordCacheSize: e.SYNTHFHIR_RECORD_CACHE_SIZE,
+    thinStratumRecords: e.SYNTHFHIR_THIN_STRATUM_RECORDS,
     baseUrl: e.SYNTHFHIR_BASE_URL,
   });
 }

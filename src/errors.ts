@@ -40,6 +40,12 @@ export const ERROR_CATALOGUE = {
     exit: 3,
     message: 'Impossible subgroup: {detail}',
   },
+  INFEASIBLE_STRATA: {
+    status: 422,
+    issue: 'business-rule',
+    exit: 3,
+    message: 'Infeasible balance: {detail}',
+  },
   UNPROCESSABLE: { status: 422, issue: 'processing', exit: 3, message: '{detail}' },
   TOO_COSTLY: { status: 400, issue: 'too-costly', exit: 2, message: '{detail}' },
   INTERNAL: { status: 500, issue: 'exception', exit: 1, message: 'Internal error (error id {errorId}).' },

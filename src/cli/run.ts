@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { isSynthfhirError } from '../errors';
+import { cohortCommand, COHORT_FORMATS } from './commands/cohort';
+import type { CohortArgs } from './commands/cohort';
 import { fitCommand } from './commands/fit';
 import { DEFAULT_SAMPLE_SEED, sampleCommand } from './commands/sample';
 import type { SampleArgs } from './commands/sample';
@@ -56,6 +58,15 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--model <model.json>', 'model file (default: the shipped NHANES 2015-2016 model)')
     .requiredOption('--where <json>', 'subgroup')
     .action(async (opts: Parameters<typeof supportCommand>[0]) => setCode(await supportCommand(opts, io)));
+
+  program
+    .command('cohort')
+    .description('register a cohort offline (balance, strata, weights) and write its flat table or FHIR NDJSON')
+    .requiredOption('--spec <json>', 'cohort spec file: {"size", "seed", "where"?, "balance"?, "asOf"?, "name"?} as POST /cohorts takes it')
+    .requiredOption('--out <dir>', 'output folder (created): cohort.json plus profiles.csv|.ndjson or <Type>.ndjson')
+    .addOption(new Option('--format <format>', 'csv/ndjson: the flat table (as GET /cohorts/<id>/profiles.*); fhir: NDJSON per resource type').choices([...COHORT_FORMATS]).default('csv'))
+    .option('--model <model.json>', 'model file (env SYNTHFHIR_MODEL; default: the shipped model)')
+    .action(async (opts: CohortArgs) => setCode(await cohortCommand(opts, io)));
 
   program
     .command('serve')

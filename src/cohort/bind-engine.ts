@@ -1,7 +1,8 @@
+import { UnsupportedSubgroupError } from '../errors';
 import type { GenerateContext, PatientRecord } from '../generate';
 import { allResources, generatePatientRecord } from '../generate';
 import type { Model } from '../model';
-import { parseModel, prepareSampler } from '../model';
+import { parseModel, prepareSampler, PROBABILITY_FLOOR, support } from '../model';
 import { formatWhere, parseWhere } from '../schema';
 
 import type { PatientEngine } from './engine';
@@ -12,6 +13,19 @@ export function createDefaultEngine(): PatientEngine<Model, PatientRecord> {
   return {
     normaliseWhere: (model, where) => formatWhere(parseWhere(model.schema, where)),
     prepareSampler: (model, where) => prepareSampler(model, where),
+    // Through prepareSampler's cache when the subgroup is supported: a balanced cohort's strata are
+    // measured at registration and sampled right after, so each sampler is built once.
+    support: (model, where) => {
+      let sampler;
+      try {
+        sampler = prepareSampler(model, where);
+      } catch (e) {
+        if (e instanceof UnsupportedSubgroupError) return support(model, where ?? {});
+        throw e;
+      }
+      return { probability: sampler.probability, effectiveRecords: sampler.probability * model.compiled.effectiveRecords };
+    },
+    probabilityFloor: PROBABILITY_FLOOR,
     generatePatientRecord: (profile, ctx: GenerateContext) => generatePatientRecord(profile, ctx),
     allResources: (record) => allResources(record),
   };

@@ -9,6 +9,8 @@ import type { ModelRegistry } from './model-registry';
 import { parsePatientId, patientIdOf } from './patient-id';
 import type { CohortSpec } from './spec';
 import { cohortIdOf, isCohortId, parseCohortSpec } from './spec';
+import type { StrataPlan, Stratum } from './strata';
+import { DEFAULT_THIN_STRATUM_RECORDS, planStrata, WHOLE_COHORT_STRATUM } from './strata';
 import type { Store } from './store';
 
 /** A registered cohort: its id and the spec it was registered with. */
@@ -25,7 +27,15 @@ export interface CohortRequest {
   readonly asOf?: string;
   readonly lookbackYears?: number;
   readonly where?: WhereJson;
+  /** The balance as the client wrote it (validated by register; see balance.ts). */
+  readonly balance?: unknown;
   readonly name?: string;
+}
+
+/** A patient's place in its cohort: its stratum key and importance weight (1 without balance). */
+export interface CohortMember {
+  readonly stratum: string;
+  readonly weight: number;
 }
 
 export interface CohortServiceOptions<M extends ModelLike, R extends RecordLike> {
@@ -35,6 +45,8 @@ export interface CohortServiceOptions<M extends ModelLike, R extends RecordLike>
   /** Generated records kept in memory (LRU); 0 disables the cache. */
   readonly recordCacheSize: number;
   readonly defaults: { readonly asOf: string; readonly lookbackYears: number };
+  /** Strata with fewer effective training records are accepted with a warning (config SYNTHFHIR_THIN_STRATUM_RECORDS). */
+  readonly thinStratumRecords?: number;
 }
 
 /**
@@ -52,6 +64,10 @@ interface Resolved<M> {
   readonly cohort: Cohort;
   readonly model: M;
   sampler?: SamplerLike;
+  /** Strata, allocation and weights (computed on first use; at registration for balanced cohorts). */
+  plan?: StrataPlan;
+  /** One sampler per stratum of a balanced cohort, prepared on first use. */
+  stratumSamplers?: (SamplerLike | undefined)[];
 }
 
 /**
@@ -90,14 +106,67 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
       asOf: request.asOf ?? defaults.asOf,
       lookbackYears: request.lookbackYears ?? defaults.lookbackYears,
       ...(where !== undefined && Object.keys(where).length > 0 ? { where } : {}),
+      ...(request.balance !== undefined ? { balance: request.balance } : {}),
       ...(request.name !== undefined ? { name: request.name } : {}),
     });
     const id = cohortIdOf(spec);
     const sampler = engine.prepareSampler(model, spec.where);
+    // A balanced cohort's strata are checked now, so an infeasible one fails here (422), not on first read.
+    const plan = spec.balance !== undefined ? this.planFor(model, spec) : undefined;
     const wrote = await store.set(cohortKey(id), canonicalJson(spec), { onlyIfAbsent: true });
     const cohort = wrote ? { id, spec } : await this.resolveFromStore(id);
-    this.resolved.set(id, { cohort, model, sampler });
+    this.resolved.set(id, { cohort, model, sampler, ...(plan !== undefined ? { plan } : {}) });
     return cohort;
+  }
+
+  /**
+   * The cohort's strata in canonical order (key, count, population share, weight, support, thin);
+   * one stratum `all` for a cohort without balance. See: strata.ts.
+   */
+  strataOf(cohort: Cohort): readonly Stratum[] {
+    return this.planOf(cohort).strata;
+  }
+
+  /** Warnings about a cohort (thinly supported strata), as register's callers report them. */
+  warningsOf(cohort: Cohort): readonly string[] {
+    return this.planOf(cohort).warnings;
+  }
+
+  /** Patient `index`'s stratum and importance weight: O(log S), no sampling. */
+  memberOf(cohort: Cohort, index: number): CohortMember {
+    this.checkIndex(cohort, index);
+    if (cohort.spec.balance === undefined) return { stratum: WHOLE_COHORT_STRATUM, weight: 1 };
+    const plan = this.planOf(cohort);
+    const s = plan.strata[plan.stratumAt(index)];
+    return { stratum: s.key, weight: s.weight ?? 0 };
+  }
+
+  /** Cohorts registered in the Store (any replica), ids sorted; for listing, not hot paths. */
+  async listIds(): Promise<string[]> {
+    const keys = await this.options.store.keys(cohortKey(''));
+    return keys
+      .map((k) => k.slice(cohortKey('').length))
+      .filter(isCohortId)
+      .sort();
+  }
+
+  private planOf(cohort: Cohort): StrataPlan {
+    const entry = this.entryFor(cohort);
+    entry.plan ??= this.planFor(entry.model, cohort.spec);
+    return entry.plan;
+  }
+
+  private planFor(model: M, spec: CohortSpec): StrataPlan {
+    const { engine } = this.options;
+    return planStrata({
+      schema: model.schema,
+      size: spec.size,
+      where: spec.where,
+      balance: spec.balance,
+      support: (where) => engine.support(model, where),
+      probabilityFloor: engine.probabilityFloor,
+      thinStratumRecords: this.options.thinStratumRecords ?? DEFAULT_THIN_STRATUM_RECORDS,
+    });
   }
 
   /** The registered cohort with this id; NOT_FOUND when no replica registered it. */
@@ -121,10 +190,16 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
    */
   profileAt(cohort: Cohort, index: number): Row {
     const entry = this.entryFor(cohort);
-    entry.sampler ??= this.options.engine.prepareSampler(entry.model, cohort.spec.where);
-    return entry.sampler.sample(
-      streamFor({ modelHash: cohort.spec.modelHash, cohortId: cohort.id, index, part: 'profile' }),
-    );
+    const rng = streamFor({ modelHash: cohort.spec.modelHash, cohortId: cohort.id, index, part: 'profile' });
+    if (cohort.spec.balance === undefined) {
+      entry.sampler ??= this.options.engine.prepareSampler(entry.model, cohort.spec.where);
+      return entry.sampler.sample(rng);
+    }
+    entry.plan ??= this.planFor(entry.model, cohort.spec);
+    const s = entry.plan.stratumAt(index);
+    const samplers = (entry.stratumSamplers ??= new Array<SamplerLike | undefined>(entry.plan.strata.length));
+    const sampler = (samplers[s] ??= this.options.engine.prepareSampler(entry.model, entry.plan.strata[s].where));
+    return sampler.sample(rng);
   }
 
   /** Patient `index`'s full record (regenerated, or from the LRU cache). */
@@ -141,6 +216,8 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
       index,
       asOf: cohort.spec.asOf,
       lookbackYears: cohort.spec.lookbackYears,
+      // Only balanced cohorts carry the extension: unbalanced patients keep their bytes.
+      ...(cohort.spec.balance !== undefined ? { cohortMember: this.memberOf(cohort, index) } : {}),
     });
     this.records.set(patientId, record);
     return record;

@@ -35,6 +35,10 @@ export interface PatientEngine<M extends ModelLike = ModelLike, R extends Record
   normaliseWhere(model: M, where: WhereJson): WhereJson;
   /** Precomputes a sampler; throws UnsupportedSubgroupError for an unsupported subgroup. */
   prepareSampler(model: M, where: WhereJson | undefined): SamplerLike;
+  /** P(where) under the model and the effective training records behind it; never throws for rarity. */
+  support(model: M, where: WhereJson | undefined): { readonly probability: number; readonly effectiveRecords: number };
+  /** Subgroups with a probability below this are refused by prepareSampler. */
+  readonly probabilityFloor: number;
   generatePatientRecord(profile: Row, ctx: PatientContext): R;
   /** Every resource of a record: patient, encounters, observations, conditions. */
   allResources(record: R): readonly ResourceLike[];

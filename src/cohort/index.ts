@@ -18,10 +18,24 @@ export type {
   PatientEngine,
 } from './engine';
 export { CohortService, cohortKey } from './cohorts';
-export type { Cohort, CohortRequest, CohortServiceOptions } from './cohorts';
+export type { Cohort, CohortMember, CohortRequest, CohortServiceOptions } from './cohorts';
+export type { BalanceSpec, BalanceBy, BalanceTarget } from './balance';
+export { MAX_STRATA, MISSING_LEVEL, STRATUM_SEPARATOR } from './balance';
+export { allocate } from './allocation';
+export type { Stratum, SupportOf } from './strata';
+export { DEFAULT_THIN_STRATUM_RECORDS, WHOLE_COHORT_STRATUM } from './strata';
 export { ModelRegistry, loadModelFile, defaultModelPath, DEFAULT_MODEL_FILE } from './model-registry';
 export { patientIdOf, parsePatientId, ownerPatientId } from './patient-id';
 export { LruCache } from './lru';
 export type { Store, SetOptions, MemoryStoreOptions, RedisStoreOptions } from './store';
 export { createMemoryStore, createRedisStore, redactRedisUrl } from './store';
 export { createDefaultEngine, loadModels } from './bind-engine';
+export {
+  profileTableChunks,
+  profileColumns,
+  parseProfileTableFormat,
+  PROFILE_TABLE_FORMATS,
+  PROFILE_TABLE_MEDIA_TYPES,
+  PROFILE_ID_COLUMNS,
+} from './profile-table';
+export type { ProfileTableFormat, ProfileSource } from './profile-table';

@@ -4,10 +4,13 @@ import { InvalidInputError } from '../errors';
 import type { WhereJson } from '../schema';
 import { canonicalJson, parseIsoDate, sha256Hex } from '../util';
 
+import type { BalanceSpec } from './balance';
+import { parseBalance } from './balance';
+
 /**
  * A cohort request: how many patients, from which model, seeded how, "now" when, under which
- * constraints. Balance (stratified allocation) arrives in a later issue as one more optional
- * field: the spec is versioned so that adding it changes no existing cohort id.
+ * constraints, balanced how. `balance` is optional and absent for "no rebalancing", so specs
+ * without it keep the ids they had before it existed (see cohortIdentity).
  * See: DESIGN.md "Cohorts".
  */
 export interface CohortSpec {
@@ -21,6 +24,8 @@ export interface CohortSpec {
   readonly lookbackYears: number;
   /** Constraints every patient satisfies, in the `where` language (normalised by the registry). */
   readonly where?: WhereJson;
+  /** Strata and their target shares (balance.ts); absent = the population as it is. */
+  readonly balance?: BalanceSpec;
   /** A label for people; not part of the cohort's identity (see cohortIdOf). */
   readonly name?: string;
 }
@@ -44,6 +49,7 @@ const SPEC_SCHEMA = z
     asOf: z.string().refine((s) => parseIsoDate(s) !== undefined, 'must be a date YYYY-MM-DD'),
     lookbackYears: z.number().int().min(1).max(MAX_LOOKBACK_YEARS),
     where: z.record(z.string(), z.unknown()).optional(),
+    balance: z.unknown().optional(),
     name: z.string().min(1).max(200).optional(),
   })
   .strict();
@@ -51,13 +57,19 @@ const SPEC_SCHEMA = z
 /** Validates a cohort spec from JSON; throws InvalidInputError naming every bad field. */
 export function parseCohortSpec(json: unknown): CohortSpec {
   const r = SPEC_SCHEMA.safeParse(json);
-  if (!r.success) {
-    const problems = r.error.issues
-      .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'spec'}: ${i.message}`)
-      .join('; ');
-    throw new InvalidInputError(`Invalid cohort spec: ${problems}`);
+  // The balance is checked even when other fields fail, so one answer names every bad field.
+  const b = parseBalance(typeof json === 'object' && json !== null ? (json as { balance?: unknown }).balance : undefined);
+  const issues = [
+    ...(r.success ? [] : r.error.issues),
+    ...b.issues.map((i) => ({ path: ['balance', ...i.path], message: i.message })),
+  ];
+  if (!r.success || issues.length > 0) {
+    const problems = issues.map((i) => `${i.path.length > 0 ? fieldOf(i.path) : 'spec'}: ${i.message}`).join('; ');
+    const fields = [...new Set(issues.filter((i) => i.path.length > 0).map((i) => fieldOf(i.path)))];
+    throw new InvalidInputError(`Invalid cohort spec: ${problems}`, fields.length > 0 ? fields : undefined);
   }
   const { size, seed, modelHash, asOf, lookbackYears, where, name } = r.data;
+  const balance = b.balance;
   return {
     size,
     seed,
@@ -65,8 +77,20 @@ export function parseCohortSpec(json: unknown): CohortSpec {
     asOf,
     lookbackYears,
     ...(where !== undefined && Object.keys(where).length > 0 ? { where: where as WhereJson } : {}),
+    ...(balance !== undefined ? { balance } : {}),
     ...(name !== undefined ? { name } : {}),
   };
+}
+
+/** A zod issue path as a field name: `balance.by[0].cuts`, `balance.target["a|b"]`. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (typeof p === 'string' && /^[A-Za-z_]\w*$/.test(p)) out += out === '' ? p : `.${p}`;
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out;
 }
 
 /** The fields that decide which patients a cohort holds: everything but its name. */
@@ -79,6 +103,8 @@ export function cohortIdentity(spec: CohortSpec): Record<string, unknown> {
     asOf: spec.asOf,
     lookbackYears: spec.lookbackYears,
     where: spec.where !== undefined && Object.keys(spec.where).length > 0 ? spec.where : undefined,
+    // Absent for unbalanced specs: canonicalJson drops undefined keys, so their ids are unchanged.
+    balance: spec.balance,
   };
 }
 

@@ -54,7 +54,7 @@ function rangeOfPeriod(p: unknown): DateRange | undefined {
 
 /**
  * The care date of a resource (Encounter.period, Observation.effective[x]/issued,
- * Condition.onset[x]/recordedDate) for `$everything` start/end; undefined for resources with none
+ * Condition.onset[x]/recordedDate, MedicationRequest.authoredOn) for `$everything` start/end; undefined for resources with none
  * (Patient), which are always in scope.
  */
 export function careDateRange(resource: Resource): DateRange | undefined {
@@ -71,6 +71,8 @@ export function careDateRange(resource: Resource): DateRange | undefined {
       );
     case 'Condition':
       return rangeOfValue(r.onsetDateTime) ?? rangeOfPeriod(r.onsetPeriod) ?? rangeOfValue(r.recordedDate);
+    case 'MedicationRequest':
+      return rangeOfValue(r.authoredOn);
     default:
       return undefined;
   }

@@ -5,7 +5,7 @@ import { isSynthfhirError, NotFoundError } from '../errors';
 import type { FhirContext } from './context';
 import type { ResourceCorpus } from './resource-corpus';
 import { careDateRange } from './dates';
-import { toGroup } from './operations/group';
+import { groupAnnotationsOf, toGroup } from './operations/group';
 import { patientScope } from './scope';
 import type { SearchRequest } from './search-port';
 import type { Resource } from './types';
@@ -183,7 +183,8 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
     read: async (type, id) => {
       if (type === 'Group') {
         if (explicit && id !== cohortId) throw notFound(type, id);
-        return toGroup(await resolveCohort(id));
+        const cohort = await resolveCohort(id);
+        return toGroup(cohort, groupAnnotationsOf(ctx.cohorts, cohort));
       }
       const resource = (await recordCorpusOf(type, id)).get(type, id);
       if (resource === undefined) throw notFound(type, id);

@@ -48,6 +48,8 @@ export const EXTENSION = {
   race: `${US_CORE}us-core-race`,
   ethnicity: `${US_CORE}us-core-ethnicity`,
   birthSex: `${US_CORE}us-core-birthsex`,
+  /** A balanced cohort's stratum and importance weight (profiles/StructureDefinition-cohort-member.json). */
+  cohortMember: 'https://synthfhir.dev/fhir/StructureDefinition/cohort-member',
 } as const;
 
 /** meta.tag on every resource: synthetic data can never pass as real. See: DESIGN.md "FHIR facade". */

@@ -17,6 +17,8 @@ export interface PatientInput {
   readonly spec: PatientSpec;
   readonly birthDate: string;
   readonly demographics: Demographics;
+  /** Stratum and weight of a balanced cohort's patient (GenerateContext.cohortMember). */
+  readonly cohortMember?: { readonly stratum: string; readonly weight: number };
 }
 
 function raceEthnicityExtensions(re: RaceEthnicityCodes | undefined): Extension[] {
@@ -51,6 +53,15 @@ export function toPatient(input: PatientInput): Patient {
   const raceLabel = profile[spec.raceEthnicity];
   const extension = raceEthnicityExtensions(typeof raceLabel === 'string' ? spec.raceCodes[raceLabel] : undefined);
   if (gender === 'female' || gender === 'male') extension.push({ url: EXTENSION.birthSex, valueCode: gender === 'female' ? 'F' : 'M' });
+  if (input.cohortMember !== undefined) {
+    extension.push({
+      url: EXTENSION.cohortMember,
+      extension: [
+        { url: 'stratum', valueString: input.cohortMember.stratum },
+        { url: 'weight', valueDecimal: input.cohortMember.weight },
+      ],
+    });
+  }
   const maritalLabel = profile[spec.maritalStatus];
   const marital =
     typeof maritalLabel === 'string' ? (spec.maritalCodes?.[maritalLabel] ?? MARITAL_STATUS[maritalLabel]) : undefined;

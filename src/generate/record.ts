@@ -96,7 +96,15 @@ export function generatePatientRecord(profile: Row, ctx: GenerateContext): Patie
   const birth = drawBirth(stream('birth'), asOfMs, age, typeof months === 'number' ? months : undefined);
   const sex = profile[plan.patient.sex];
   const demographics = drawDemographics(stream('names'), sex === 'female' || sex === 'male' ? sex : undefined);
-  const patient = toPatient({ id: patientId, lastUpdated, profile, spec: plan.patient, birthDate: birth.birthDate, demographics });
+  const patient = toPatient({
+    id: patientId,
+    lastUpdated,
+    profile,
+    spec: plan.patient,
+    birthDate: birth.birthDate,
+    demographics,
+    ...(ctx.cohortMember !== undefined ? { cohortMember: ctx.cohortMember } : {}),
+  });
 
   const timeline = drawTimeline(stream('timeline'), {
     asOfMs,

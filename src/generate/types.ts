@@ -27,4 +27,9 @@ export interface GenerateContext {
   readonly asOf: string;
   /** Length of the encounter history, in years before asOf (default 3 in config). */
   readonly lookbackYears: number;
+  /**
+   * The patient's stratum and importance weight in a balanced cohort: written as the cohort-member
+   * Patient extension. Absent for unbalanced cohorts, whose bytes it therefore leaves unchanged.
+   */
+  readonly cohortMember?: { readonly stratum: string; readonly weight: number };
 }

@@ -3,9 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 
+import type { CohortService, ModelLike, RecordLike } from '../cohort';
 import { ProtocolError, SynthfhirError } from '../errors';
 import type { FhirRouter, Logger } from '../fhir';
 
+import { COHORTS_PATH, cohortsRouter } from './cohorts-api';
+import { expressError } from './express-errors';
 import { negotiate } from './negotiation';
 import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveFhir, stateOf, trackRequest } from './serve';
 
@@ -22,6 +25,8 @@ export interface HttpAppOptions {
   readonly health: () => Promise<Readonly<Record<string, unknown>>>;
   /** GET /models/:hash/report: the trust report of a served model (HTML, or JSON on Accept). */
   readonly reports?: (hash: string, accept: string | undefined) => { status: number; contentType: string; body: string };
+  /** The cohort registry: serves the REST API at /cohorts (cohorts-api.ts) when given. */
+  readonly cohorts?: CohortService<ModelLike, RecordLike>;
   /** Extra express mounts (e.g. GraphQL), added before the catch-all 404. */
   readonly mount?: (app: express.Express) => void;
 }
@@ -31,30 +36,6 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Methods that never carry a body we read: served by the fast path. */
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-
-/** Errors raised by express and body-parser, mapped to catalogue errors (never their raw text). */
-function expressError(err: unknown, maxBodyBytes: number): unknown {
-  if (err instanceof SynthfhirError) return err;
-  const e = err as { type?: unknown; status?: unknown; name?: unknown };
-  switch (e.type) {
-    case 'entity.too.large':
-      return new ProtocolError('PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${maxBodyBytes} bytes.`);
-    case 'entity.parse.failed':
-      return new SynthfhirError('INVALID_INPUT', { detail: 'The request body is not valid JSON.' });
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new ProtocolError('UNSUPPORTED_MEDIA_TYPE', 'The request body has an unsupported encoding or charset.');
-    case 'request.aborted':
-    case 'request.size.invalid':
-      return new SynthfhirError('INVALID_INPUT', { detail: 'The request body was incomplete.' });
-    default:
-  }
-  if (e.name === 'URIError') return new SynthfhirError('INVALID_INPUT', { detail: 'Malformed percent-encoding in the URL.' });
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new SynthfhirError('INVALID_INPUT', { detail: `Bad request (HTTP ${e.status}).` });
-  }
-  return err;
-}
 
 /**
  * The HTTP front: `/fhir` → the FHIR router, `/healthz`, one log line per request, and an error
@@ -120,6 +101,10 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
     });
   });
   app.use(FHIR_BASE_PATH, fhir);
+
+  if (options.cohorts !== undefined) {
+    app.use(COHORTS_PATH, cohortsRouter({ cohorts: options.cohorts, logger, maxBodyBytes, ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}) }));
+  }
 
   options.mount?.(app);
 

@@ -4,3 +4,5 @@ export { serveFhir, isFhirPath } from './serve';
 export { negotiate } from './negotiation';
 export type { ResponseType } from './negotiation';
 export { requestIdOf } from './request-id';
+export { cohortsRouter, sendProblem, streamChunks, COHORTS_PATH } from './cohorts-api';
+export type { CohortsApiOptions, CohortView, ChunkSink } from './cohorts-api';

@@ -118,7 +118,7 @@ export interface ServeOptions {
 }
 
 /** The FHIR base URL for a request's links. */
-function baseUrlOf(req: IncomingMessage, configured: string | undefined): string {
+export function baseUrlOf(req: IncomingMessage, configured: string | undefined): string {
   if (configured !== undefined) return configured.replace(/\/+$/, '');
   const proto = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
   return `${proto}://${req.headers.host ?? 'localhost'}${FHIR_BASE_PATH}`;

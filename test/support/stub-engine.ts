@@ -82,6 +82,18 @@ export function createStubEngine(): StubEngine {
         }),
       };
     },
+    // Sexes equally likely, ages uniform on [0, 80]: enough for strata bookkeeping in unit tests.
+    support(_model, where) {
+      const sex = where?.sex;
+      const range = (where?.age_years ?? {}) as { gt?: number; gte?: number; lt?: number; lte?: number };
+      const lo = Math.max(0, range.gte ?? range.gt ?? 0);
+      const hi = Math.min(80, range.lte ?? range.lt ?? 80);
+      const sexP = sex === undefined ? 1 : typeof sex === 'string' ? (sex === 'female' || sex === 'male' ? 0.5 : 0) : 0;
+      const ageMissing = typeof where?.age_years === 'object' && 'missing' in where.age_years && where.age_years.missing;
+      const probability = ageMissing ? 0 : (sexP * Math.max(0, hi - lo)) / 80;
+      return { probability, effectiveRecords: probability * 1000 };
+    },
+    probabilityFloor: 1e-6,
     generatePatientRecord(profile, ctx): StubRecord {
       calls.generate += 1;
       const pid = `${ctx.cohortId}-${ctx.index}`;

@@ -1,10 +1,10 @@
-import { InvalidWhereError } from '../../errors';
+import { InvalidInputError, InvalidWhereError } from '../../errors';
 import type { WhereJson } from '../../schema';
 import type { Handler } from '../context';
 import { FHIR_JSON } from '../outcome';
 import { resourceHeaders } from '../read';
 
-import { toGroup } from './group';
+import { groupAnnotationsOf, toGroup } from './group';
 import { loadOperationDefinition, parseOperationInput } from './parameters';
 import type { OperationDefinition } from './parameters';
 
@@ -16,6 +16,14 @@ export function cohortOperationDefinition(): OperationDefinition {
 
 /** Canonical URL of the cohort operation. */
 export const COHORT_DEFINITION = 'https://synthfhir.dev/fhir/OperationDefinition/cohort';
+
+function parseBalanceText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidInputError(`Invalid cohort spec: balance: not JSON: ${text}`, ['balance']);
+  }
+}
 
 function parseWhereText(text: string): WhereJson {
   let json: unknown;
@@ -30,10 +38,12 @@ function parseWhereText(text: string): WhereJson {
   return json as WhereJson;
 }
 
+/** Warnings (thin strata) and, for a balanced cohort, each member's stratum and weight. */
 /**
  * Group/$cohort (GET with query parameters, or POST with a Parameters body or a form): registers
  * the cohort (idempotent) and returns it as an actual Group. Bad input is 400; a subgroup the model
- * cannot support is 422 UNSUPPORTED_SUBGROUP / CONTRADICTS_SCHEMA.
+ * cannot support is 422 UNSUPPORTED_SUBGROUP / CONTRADICTS_SCHEMA, an infeasible balance 422
+ * INFEASIBLE_STRATA; thin strata come back as cohort-warning extensions on the Group.
  */
 export const cohortHandler: Handler = async ({ ctx, req }) => {
   const input = parseOperationInput(cohortOperationDefinition(), [...req.query, ...(req.form ?? [])], req.body);
@@ -41,10 +51,11 @@ export const cohortHandler: Handler = async ({ ctx, req }) => {
     size: input.size as number,
     seed: input.seed as number,
     ...(typeof input.where === 'string' ? { where: parseWhereText(input.where) } : {}),
+    ...(typeof input.balance === 'string' ? { balance: parseBalanceText(input.balance) } : {}),
     ...(typeof input.asOf === 'string' ? { asOf: input.asOf } : {}),
     ...(typeof input.name === 'string' ? { name: input.name } : {}),
   });
-  const group = toGroup(cohort);
+  const group = toGroup(cohort, groupAnnotationsOf(ctx.cohorts, cohort));
   return {
     status: 200,
     headers: { ...resourceHeaders(group), 'content-location': `Group/${cohort.id}` },

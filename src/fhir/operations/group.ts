@@ -1,4 +1,4 @@
-import type { Cohort } from '../../cohort';
+import type { Cohort, CohortService, ModelLike, RecordLike } from '../../cohort';
 import { patientIdOf } from '../../cohort';
 import type { WhereValue } from '../../schema';
 import { canonicalJson } from '../../util';
@@ -10,6 +10,17 @@ const HTEST = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', co
 export const COHORT_IDENTIFIER_SYSTEM = 'urn:synthfhir:cohort';
 /** Extension carrying the cohort's full spec (canonical JSON), so a Group can be re-posted as-is. */
 export const COHORT_SPEC_EXTENSION = 'https://synthfhir.dev/fhir/StructureDefinition/cohort-spec';
+/** A warning about a cohort (a thinly supported stratum): one extension per warning. */
+export const COHORT_WARNING_EXTENSION = 'https://synthfhir.dev/fhir/StructureDefinition/cohort-warning';
+/** A balanced cohort member's stratum and importance weight (profiles/StructureDefinition-cohort-member.json). */
+export const COHORT_MEMBER_EXTENSION = 'https://synthfhir.dev/fhir/StructureDefinition/cohort-member';
+
+/** What a Group shows beyond the spec: warnings, and each member's stratum and weight when balanced. */
+export interface GroupAnnotations {
+  readonly warnings?: readonly string[];
+  readonly memberOf?: (index: number) => { readonly stratum: string; readonly weight: number };
+}
+
 /** Groups list their members only up to this size; larger cohorts are paged through Patient ids. */
 export const MAX_LISTED_MEMBERS = 1000;
 
@@ -37,17 +48,28 @@ function characteristic(name: string, value: WhereValue): GroupCharacteristic {
  * A cohort as an actual Group: quantity = size, one characteristic per where constraint, members
  * when there are at most MAX_LISTED_MEMBERS, the spec in an extension. See: DESIGN.md "Cohorts".
  */
-export function toGroup(cohort: Cohort): Group {
+export function toGroup(cohort: Cohort, annotations: GroupAnnotations = {}): Group {
   const { spec } = cohort;
+  const memberOf = spec.balance !== undefined ? annotations.memberOf : undefined;
+  const memberExtension = (i: number): Record<string, unknown> => {
+    if (memberOf === undefined) return {};
+    const m = memberOf(i);
+    return {
+      extension: [
+        { url: COHORT_MEMBER_EXTENSION, extension: [{ url: 'stratum', valueString: m.stratum }, { url: 'weight', valueDecimal: m.weight }] },
+      ],
+    };
+  };
   const members =
     spec.size <= MAX_LISTED_MEMBERS
-      ? Array.from({ length: spec.size }, (_, i) => ({ entity: { reference: `Patient/${patientIdOf(cohort.id, i)}` } }))
+      ? Array.from({ length: spec.size }, (_, i) => ({ ...memberExtension(i), entity: { reference: `Patient/${patientIdOf(cohort.id, i)}` } }))
       : undefined;
+  const warnings = (annotations.warnings ?? []).map((w) => ({ url: COHORT_WARNING_EXTENSION, valueString: w }));
   return {
     resourceType: 'Group',
     id: cohort.id,
     meta: { versionId: '1', lastUpdated: `${spec.asOf}T00:00:00Z`, tag: [HTEST] },
-    extension: [{ url: COHORT_SPEC_EXTENSION, valueString: canonicalJson(spec) }],
+    extension: [{ url: COHORT_SPEC_EXTENSION, valueString: canonicalJson(spec) }, ...warnings],
     identifier: [{ system: COHORT_IDENTIFIER_SYSTEM, value: cohort.id }],
     active: true,
     type: 'person',
@@ -57,4 +79,9 @@ export function toGroup(cohort: Cohort): Group {
     ...(spec.where !== undefined ? { characteristic: Object.entries(spec.where).map(([k, v]) => characteristic(k, v)) } : {}),
     ...(members !== undefined ? { member: members } : {}),
   };
+}
+
+/** What a Group shows of a cohort beyond its spec: thin-stratum warnings, each member's stratum and weight. */
+export function groupAnnotationsOf(cohorts: CohortService<ModelLike, RecordLike>, cohort: Cohort): GroupAnnotations {
+  return { warnings: cohorts.warningsOf(cohort), memberOf: (i) => cohorts.memberOf(cohort, i) };
 }

@@ -62,12 +62,12 @@ describe('Group/$cohort and Group read', () => {
   it.each([
     ['seed=1', 400, 'size', /required/],
     ['size=abc&seed=1', 400, 'size', /integer/],
-    ['size=0&seed=1', 400, undefined, /size/],
+    ['size=0&seed=1', 400, 'size', /size/],
     ['size=2&seed=1&sized=3', 400, 'sized', /unknown parameter/],
     ['size=2&seed=1&where=%7Bnot json', 400, 'where', /not JSON/],
     ['size=2&seed=1&where=%5B1%5D', 400, 'where', /JSON object/],
     ['size=2&seed=1&where=%7B%22sexx%22%3A%22female%22%7D', 400, undefined, /sexx/],
-    ['size=2&seed=1&asOf=2025-13-01', 400, undefined, /asOf/],
+    ['size=2&seed=1&asOf=2025-13-01', 400, 'asOf', /asOf/],
     ['size=2&seed=1&where=%7B%22sex%22%3A%22none%22%7D', 422, undefined, /No training support/],
   ])('Group/$cohort?%s → %d', async (query, status, expression, message) => {
     const r = await h.get(`Group/$cohort?${query}`);

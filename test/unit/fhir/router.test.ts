@@ -270,7 +270,7 @@ describe('FHIR router', () => {
       expect(r.status).toBe(200);
       const rs = entriesOf(r.body, 'match');
       expect(rs[0]).toMatchObject({ resourceType: 'Patient', id: pid });
-      expect(rs.map((x) => x.resourceType).sort()).toEqual(['Condition', 'Encounter', 'Observation', 'Observation', 'Patient']);
+      expect(rs.map((x) => x.resourceType).sort()).toEqual(['Condition', 'Encounter', 'MedicationRequest', 'Observation', 'Observation', 'Patient']);
       expect(rs.every((x) => x.id!.startsWith(pid))).toBe(true);
     });
 
@@ -279,9 +279,9 @@ describe('FHIR router', () => {
       expect(entriesOf(types.body, 'match').map((x) => x.resourceType)).toEqual(['Observation', 'Observation']);
       // The stub puts patient 3's visit 111 days before asOf (2024-09-12) and the condition onset a year before asOf.
       const inYear = await h.get(`Patient/${pid}/$everything?start=2024&end=2024`);
-      expect(inYear.body.total).toBe(5);
+      expect(inYear.body.total).toBe(6);
       const inSeptember = await h.get(`Patient/${pid}/$everything?start=2024-09&end=2024-09`);
-      expect(entriesOf(inSeptember.body, 'match').map((x) => x.resourceType)).toEqual(['Patient', 'Encounter', 'Observation', 'Observation']);
+      expect(entriesOf(inSeptember.body, 'match').map((x) => x.resourceType)).toEqual(['Patient', 'Encounter', 'Observation', 'Observation', 'MedicationRequest']);
       const after = await h.get(`Patient/${pid}/$everything?start=2026-01-01`);
       expect(entriesOf(after.body, 'match').map((x) => x.resourceType)).toEqual(['Patient']);
     });
@@ -290,7 +290,7 @@ describe('FHIR router', () => {
       const p1 = await h.get(`Patient/${pid}/$everything?_count=3`);
       expect(entriesOf(p1.body, 'match')).toHaveLength(3);
       const next = await h.get(relative(linkOf(p1.body, 'next')!));
-      expect(entriesOf(next.body, 'match')).toHaveLength(2);
+      expect(entriesOf(next.body, 'match')).toHaveLength(3);
     });
 
     it('rejects bad parameters (400) and unknown ones in strict mode', async () => {
