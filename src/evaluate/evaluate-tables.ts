@@ -102,15 +102,16 @@ export function evaluateTables(input: EvaluateTablesInput): Report {
   const subgroupVars = (input.subgroupVariables ?? DEFAULT_SUBGROUP_VARIABLES).filter((v) => names.includes(v));
 
   progress(0);
-  const q = computeQuality(holdout, synthetic);
-  const qc = computeQuality(holdout, train, { plots: false });
+  // Named <reference>Vs<candidate>: computeQuality scores the candidate against the reference.
+  const holdoutVsSynthetic = computeQuality(holdout, synthetic);
+  const holdoutVsTrain = computeQuality(holdout, train, { plots: false });
   // SDMetrics' usual reference is the training data itself: kept beside, for comparison with
   // published scores (its ceiling swaps the roles: the holdout scored against the training rows).
-  const qt = computeQuality(train, synthetic, { plots: false });
-  const qtc = computeQuality(train, holdout, { plots: false });
+  const trainVsSynthetic = computeQuality(train, synthetic, { plots: false });
+  const trainVsHoldout = computeQuality(train, holdout, { plots: false });
   const extraFrames = (input.extraSynthetic ?? []).map((e) => ({ seed: e.seed, frame: toFrame(cols, e.rows) }));
   const acrossSeeds = [
-    { seed: String(input.seed), score: q.score },
+    { seed: String(input.seed), score: holdoutVsSynthetic.score },
     ...extraFrames.map((e) => ({ seed: e.seed, score: computeQuality(holdout, e.frame, { plots: false }).score })),
   ];
 
@@ -188,7 +189,7 @@ export function evaluateTables(input: EvaluateTablesInput): Report {
   progress(6);
 
   const crossCycle = input.crossCycle === undefined ? undefined : crossCycleQuality(cols, input.crossCycle, synthetic, train);
-  const ceilingByColumn = new Map(qc.columns.map((c) => [c.name, c.score]));
+  const ceilingByColumn = new Map(holdoutVsTrain.columns.map((c) => [c.name, c.score]));
   const body: Omit<Report, 'goals' | 'metrics'> = {
     formatVersion: REPORT_FORMAT_VERSION,
     title: 'synthfhir trust report',
@@ -205,17 +206,21 @@ export function evaluateTables(input: EvaluateTablesInput): Report {
       reference: haveHoldout ? 'holdout' : 'seeded 80/20 split of --real',
     },
     quality: {
-      score: q.score,
-      columnShapes: q.columnShapes,
-      columnPairs: q.columnPairs,
-      columns: q.columns.map((c) => ({ ...c, ceiling: ceilingByColumn.get(c.name) })),
-      pairMatrix: pairMatrix(q, names),
-      worstPairs: [...q.pairs]
+      score: holdoutVsSynthetic.score,
+      columnShapes: holdoutVsSynthetic.columnShapes,
+      columnPairs: holdoutVsSynthetic.columnPairs,
+      columns: holdoutVsSynthetic.columns.map((c) => ({ ...c, ceiling: ceilingByColumn.get(c.name) })),
+      pairMatrix: pairMatrix(holdoutVsSynthetic, names),
+      worstPairs: [...holdoutVsSynthetic.pairs]
         .filter((p) => Number.isFinite(p.score))
         .sort((x, y) => x.score - y.score || x.a.localeCompare(y.a) || x.b.localeCompare(y.b))
         .slice(0, 15),
-      correlations: correlationMatrices(q, cols),
-      vsTraining: { score: qt.score, columnShapes: qt.columnShapes, columnPairs: qt.columnPairs },
+      correlations: correlationMatrices(holdoutVsSynthetic, cols),
+      vsTraining: {
+        score: trainVsSynthetic.score,
+        columnShapes: trainVsSynthetic.columnShapes,
+        columnPairs: trainVsSynthetic.columnPairs,
+      },
       acrossSeeds,
     },
     subgroups: { variables: subgroupVars, groups },
@@ -238,10 +243,14 @@ export function evaluateTables(input: EvaluateTablesInput): Report {
       description:
         'Real data in the synthetic data\'s place: training rows vs the holdout (fidelity, detection, utility: TSTR = TRTR); holdout rows vs the training rows (privacy: exact matches, DCR of one holdout half against the other, the distance attack with held-out rows as the "synthetic" data, the likelihood attack with the reference density as the model; DOMIAS against its own reference is 0.5 by construction).',
       quality: {
-        score: qc.score,
-        columnShapes: qc.columnShapes,
-        columnPairs: qc.columnPairs,
-        vsTraining: { score: qtc.score, columnShapes: qtc.columnShapes, columnPairs: qtc.columnPairs },
+        score: holdoutVsTrain.score,
+        columnShapes: holdoutVsTrain.columnShapes,
+        columnPairs: holdoutVsTrain.columnPairs,
+        vsTraining: {
+          score: trainVsHoldout.score,
+          columnShapes: trainVsHoldout.columnShapes,
+          columnPairs: trainVsHoldout.columnPairs,
+        },
       },
       detection: {
         auc: detectionCeiling.auc,

@@ -20,7 +20,8 @@ const corpus = corpusFromResources(resources);
 describe('fast extractors give the FHIRPath entries, resource by resource', () => {
   test.each(fastPathParams().map(([t, c]) => [t, c]))('%s.%s', (type, code) => {
     const def = paramOf(type, code);
-    expect(def).toBeDefined();
+    expect(def?.code).toBe(code);
+    expect(def?.resourceType).toBe(type);
     const mine = resources.filter((r) => r.resourceType === type);
     expect(mine.length).toBeGreaterThan(0);
     const mismatches = mine

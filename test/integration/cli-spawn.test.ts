@@ -1,24 +1,18 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-import { packageFile } from '../../src/util';
+import { builtCli } from '../support/built-cli';
 
 /**
- * The built CLI as a user runs it: `npm run build` once, then the real binary, from a working
- * directory outside the package (the default model must resolve from the package, not the cwd).
+ * The built CLI as a user runs it: the real binary from dist/ (built by `npm ci`, rebuilt only if
+ * stale), from a working directory outside the package (the default model must resolve from the
+ * package, not the cwd).
  */
-const MAIN = packageFile('dist', 'cli', 'main.js');
+let MAIN = '';
 
 beforeAll(() => {
-  try {
-    execFileSync('npm', ['run', 'build'], { cwd: packageFile(), stdio: 'pipe' });
-  } catch {
-    // Another team's work in progress may fail type-checking; tsc still emits, which is all the
-    // spawn tests need. The line below fails if nothing was emitted.
-    execFileSync('node', [packageFile('scripts', 'postbuild.js')]);
-  }
-  if (!existsSync(MAIN)) throw new Error(`the build emitted no ${MAIN}`);
+  MAIN = builtCli();
 }, 180_000);
 
 function synthfhir(args: readonly string[]): { code: number | null; out: string; err: string } {

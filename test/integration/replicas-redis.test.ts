@@ -2,6 +2,7 @@ import request from 'supertest';
 
 import type { App } from '../../src/app';
 import { cohortKey } from '../../src/cohort';
+import { canonicalJson } from '../../src/util';
 import { createStubApp } from '../support/stub-app';
 import { cleanupRedisPrefix, TEST_REDIS_URL, uniqueTestPrefix } from '../support/redis';
 
@@ -27,7 +28,8 @@ describe(`replicas sharing Redis at ${TEST_REDIS_URL}`, () => {
   it('both use the Redis store and agree on the default cohort id', async () => {
     expect(a.store.kind).toBe('redis');
     expect(b.defaultCohort.id).toBe(a.defaultCohort.id);
-    expect(await b.store.get(cohortKey(a.defaultCohort.id))).toBeDefined();
+    // b reads the spec a wrote, byte for byte.
+    expect(await b.store.get(cohortKey(a.defaultCohort.id))).toBe(canonicalJson(a.defaultCohort.spec));
     expect((await request(a.app).get('/healthz')).body.store).toBe('redis');
   });
 

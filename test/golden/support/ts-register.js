@@ -5,9 +5,15 @@
 const { addHook } = require('pirates');
 const ts = require('typescript');
 
+// Transpiled output by file and source: a child that reloads modules (print-digest.ts) transpiles each once.
+const transpiled = new Map();
+
 addHook(
-  (code, filename) =>
-    ts.transpileModule(code, {
+  (code, filename) => {
+    const key = `${filename}\0${code}`;
+    const hit = transpiled.get(key);
+    if (hit !== undefined) return hit;
+    const out = ts.transpileModule(code, {
       fileName: filename,
       compilerOptions: {
         module: ts.ModuleKind.CommonJS,
@@ -15,6 +21,9 @@ addHook(
         esModuleInterop: true,
         inlineSourceMap: true,
       },
-    }).outputText,
+    }).outputText;
+    transpiled.set(key, out);
+    return out;
+  },
   { exts: ['.ts'], ignoreNodeModules: true },
 );
