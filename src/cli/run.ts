@@ -6,6 +6,8 @@ import { DEFAULT_SAMPLE_SEED, sampleCommand } from './commands/sample';
 import type { SampleArgs } from './commands/sample';
 import { serveCommand } from './commands/serve';
 import { supportCommand } from './commands/support';
+import { synthesizeCommand } from './commands/synthesize';
+import type { SynthesizeArgs } from './commands/synthesize';
 import { evaluateCommand } from './evaluate';
 import type { EvaluateArgs } from './evaluate';
 import type { CliIo } from './io';
@@ -56,6 +58,19 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--model <model.json>', 'model file (default: the shipped NHANES 2015-2016 model)')
     .requiredOption('--where <json>', 'subgroup')
     .action(async (opts: Parameters<typeof supportCommand>[0]) => setCode(await supportCommand(opts, io)));
+
+  program
+    .command('synthesize')
+    .description('partially synthetic table: redraw --replace columns (or --fill-missing cells) given the rest of each row')
+    .option('--model <model.json>', 'model file (default: the shipped NHANES 2015-2016 model)')
+    .requiredOption('--given <csv>', 'the table (header of model variable names; other columns are kept as they are)')
+    .option('--replace <vars>', 'comma-separated variables to replace in every row')
+    .option('--fill-missing', 'draw every empty cell of a model column instead')
+    .option('--seed <n>', 'seed: row i always draws from the same stream', DEFAULT_SAMPLE_SEED)
+    .option('--on-error <mode>', 'rows outside the model\'s support: fail (exit 3) or skip (left out, listed)', 'fail')
+    .option('--out <csv>', 'write to a file instead of stdout')
+    .option('--report <json>', 'per-variable recoverability and per-row errors as JSON')
+    .action(async (opts: SynthesizeArgs) => setCode(await synthesizeCommand(opts, io)));
 
   program
     .command('serve')
