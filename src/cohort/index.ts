@@ -25,3 +25,5 @@ export { LruCache } from './lru';
 export type { Store, SetOptions, MemoryStoreOptions, RedisStoreOptions } from './store';
 export { createMemoryStore, createRedisStore, redactRedisUrl } from './store';
 export { createDefaultEngine, loadModels } from './bind-engine';
+export { twinWhere, defaultKeep, ageBand, AGE_BAND, AGE_BAND_YEARS, DEFAULT_SIMILAR_TOLERANCE } from './twin-where';
+export type { TwinOptions, TwinHold, TwinWhere } from './twin-where';

@@ -17,3 +17,5 @@ export type {
   Condition,
   GeneratedResource,
 } from './fhir-types';
+export { variationFor, diabetesVariationFor } from './variation';
+export type { Variation } from './variation';
