@@ -129,9 +129,11 @@ export function mapRecord(schema: Schema, resources: readonly unknown[], asOf: s
         exts.filter((e) => e?.url === url).flatMap((e) => arr(e?.extension).map(obj).flatMap((x) => (typeof obj(x?.valueCoding)?.code === 'string' ? [obj(x?.valueCoding)?.code as string] : [])));
       const race = codesOf('http://hl7.org/fhir/us/core/StructureDefinition/us-core-race');
       const eth = codesOf('http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity');
-      const label = Object.entries(m.raceEthnicityCodes ?? {}).find(
-        ([, c]) => c.race.every((x) => race.includes(x.code)) && c.race.length === race.length && (c.ethnicity[0] === undefined || eth.includes(c.ethnicity[0].code)),
-      )?.[0];
+      // The label whose race and ethnicity codes all appear in the record, the most specific first
+      // (Mexican American carries 2148-5 besides 2135-2; Other Hispanic only 2135-2).
+      const label = Object.entries(m.raceEthnicityCodes ?? {})
+        .filter(([, c]) => c.race.every((x) => race.includes(x.code)) && c.ethnicity.every((x) => eth.includes(x.code)))
+        .sort((x, y) => y[1].race.length + y[1].ethnicity.length - (x[1].race.length + x[1].ethnicity.length))[0]?.[0];
       if (label === undefined) ignored.push({ source: `${src}.extension(us-core-race, us-core-ethnicity)`, variable: v.name, note: `race ${JSON.stringify(race)} / ethnicity ${JSON.stringify(eth)} match no ${v.name} label` });
       else take(`${src}.extension(us-core-race, us-core-ethnicity)`, v, label, 'US Core race and ethnicity');
     } else if (m.element === 'maritalStatus') {
