@@ -104,16 +104,29 @@ export function recordPointsOf(model: CompiledModel, where: Where): RecordPoint[
 }
 
 /**
- * Survival function of χ²_m: exact for m = 1, 2; Wilson–Hilferty beyond (relative error of a few
- * percent at 1e-6, ample for a support test).
- * See: Wilson & Hilferty, PNAS 17 (1931) 684-688.
+ * Survival function of χ²_m, exact in closed form: for even m, e^{−x/2} Σ_{i<m/2} (x/2)^i / i!;
+ * for odd m, 2Φ̄(√x) + 2φ(√x) Σ_{i=1}^{(m−1)/2} x^{i−1/2} / (1·3···(2i−1)).
+ * See: Abramowitz & Stegun 26.4.4-26.4.5.
  */
 export function chiSquareSf(x: number, m: number): number {
   if (!(x > 0)) return 1;
-  if (m === 1) return 2 * normSf(Math.sqrt(x));
-  if (m === 2) return Math.exp(-x / 2);
-  const t = 2 / (9 * m);
-  return normSf(((x / m) ** (1 / 3) - (1 - t)) / Math.sqrt(t));
+  if (m % 2 === 0) {
+    let term = Math.exp(-x / 2);
+    let sum = term;
+    for (let i = 1; i < m / 2; i++) {
+      term *= x / 2 / i;
+      sum += term;
+    }
+    return Math.min(1, sum);
+  }
+  const r = Math.sqrt(x);
+  let term = r;
+  let sum = 0;
+  for (let i = 1; i <= (m - 1) / 2; i++) {
+    if (i > 1) term *= x / (2 * i - 1);
+    sum += term;
+  }
+  return Math.min(1, 2 * normSf(r) + 2 * (Math.exp(-x / 2) / Math.sqrt(2 * Math.PI)) * sum);
 }
 
 /** The driver configurations a where allows (cartesian product of allowed states). */
