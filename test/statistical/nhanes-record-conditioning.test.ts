@@ -32,7 +32,7 @@ function real(rows: readonly WeightedRow[], inBox: (r: Row) => boolean, name: st
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const between = (r: Row, name: string, lo: number, hi: number): boolean => typeof r[name] === 'number' && (r[name] as number) >= lo && (r[name] as number) <= hi;
+const between = (r: Row, name: string, lo: number, hi: number): boolean => typeof r[name] === 'number' && (r[name]) >= lo && (r[name]) <= hi;
 
 describe('record conditioning on NHANES', () => {
   const model = committedModel();
