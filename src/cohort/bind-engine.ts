@@ -1,7 +1,7 @@
 import type { GenerateContext, PatientRecord } from '../generate';
 import { allResources, generatePatientRecord } from '../generate';
 import type { Model } from '../model';
-import { parseModel, prepareSampler } from '../model';
+import { parseModel, prepareRecordSampler, prepareSampler } from '../model';
 import { formatWhere, parseWhere } from '../schema';
 
 import type { PatientEngine } from './engine';
@@ -11,7 +11,7 @@ import { defaultModelPath, loadModelFile, ModelRegistry } from './model-registry
 export function createDefaultEngine(): PatientEngine<Model, PatientRecord> {
   return {
     normaliseWhere: (model, where) => formatWhere(parseWhere(model.schema, where)),
-    prepareSampler: (model, where) => prepareSampler(model, where),
+    prepareSampler: (model, where, options) => (options?.record === true ? prepareRecordSampler(model, where ?? {}) : prepareSampler(model, where)),
     generatePatientRecord: (profile, ctx: GenerateContext) => generatePatientRecord(profile, ctx),
     allResources: (record) => allResources(record),
   };

@@ -26,6 +26,8 @@ export interface CohortRequest {
   readonly lookbackYears?: number;
   readonly where?: WhereJson;
   readonly name?: string;
+  /** "record" for a twin cohort (see CohortSpec.conditioning). */
+  readonly conditioning?: 'record';
 }
 
 export interface CohortServiceOptions<M extends ModelLike, R extends RecordLike> {
@@ -42,6 +44,10 @@ export interface CohortServiceOptions<M extends ModelLike, R extends RecordLike>
  * immutable spec, so entries never go stale; the bound only caps memory.
  */
 const RESOLVED_COHORT_CACHE_SIZE = 1000;
+
+function samplerOptions(spec: CohortSpec): { readonly record?: boolean } | undefined {
+  return spec.conditioning === 'record' ? { record: true } : undefined;
+}
 
 /** The Store key of a cohort spec. */
 export function cohortKey(id: string): string {
@@ -91,9 +97,10 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
       lookbackYears: request.lookbackYears ?? defaults.lookbackYears,
       ...(where !== undefined && Object.keys(where).length > 0 ? { where } : {}),
       ...(request.name !== undefined ? { name: request.name } : {}),
+      ...(request.conditioning !== undefined ? { conditioning: request.conditioning } : {}),
     });
     const id = cohortIdOf(spec);
-    const sampler = engine.prepareSampler(model, spec.where);
+    const sampler = engine.prepareSampler(model, spec.where, samplerOptions(spec));
     const wrote = await store.set(cohortKey(id), canonicalJson(spec), { onlyIfAbsent: true });
     const cohort = wrote ? { id, spec } : await this.resolveFromStore(id);
     this.resolved.set(id, { cohort, model, sampler });
@@ -121,7 +128,7 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
    */
   profileAt(cohort: Cohort, index: number): Row {
     const entry = this.entryFor(cohort);
-    entry.sampler ??= this.options.engine.prepareSampler(entry.model, cohort.spec.where);
+    entry.sampler ??= this.options.engine.prepareSampler(entry.model, cohort.spec.where, samplerOptions(cohort.spec));
     return entry.sampler.sample(
       streamFor({ modelHash: cohort.spec.modelHash, cohortId: cohort.id, index, part: 'profile' }),
     );

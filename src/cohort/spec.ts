@@ -23,6 +23,11 @@ export interface CohortSpec {
   readonly where?: WhereJson;
   /** A label for people; not part of the cohort's identity (see cohortIdOf). */
   readonly name?: string;
+  /**
+   * "record": the where holds one record's values (a digital twin cohort, issue 14): support is
+   * judged per constraint, not on the joint probability. Part of the identity only when set.
+   */
+  readonly conditioning?: 'record';
 }
 
 /** Bumped only if the identity derivation below changes (it would change every cohort id). */
@@ -45,6 +50,7 @@ const SPEC_SCHEMA = z
     lookbackYears: z.number().int().min(1).max(MAX_LOOKBACK_YEARS),
     where: z.record(z.string(), z.unknown()).optional(),
     name: z.string().min(1).max(200).optional(),
+    conditioning: z.literal('record').optional(),
   })
   .strict();
 
@@ -57,7 +63,7 @@ export function parseCohortSpec(json: unknown): CohortSpec {
       .join('; ');
     throw new InvalidInputError(`Invalid cohort spec: ${problems}`);
   }
-  const { size, seed, modelHash, asOf, lookbackYears, where, name } = r.data;
+  const { size, seed, modelHash, asOf, lookbackYears, where, name, conditioning } = r.data;
   return {
     size,
     seed,
@@ -66,6 +72,7 @@ export function parseCohortSpec(json: unknown): CohortSpec {
     lookbackYears,
     ...(where !== undefined && Object.keys(where).length > 0 ? { where: where as WhereJson } : {}),
     ...(name !== undefined ? { name } : {}),
+    ...(conditioning !== undefined ? { conditioning } : {}),
   };
 }
 
@@ -79,6 +86,8 @@ export function cohortIdentity(spec: CohortSpec): Record<string, unknown> {
     asOf: spec.asOf,
     lookbackYears: spec.lookbackYears,
     where: spec.where !== undefined && Object.keys(spec.where).length > 0 ? spec.where : undefined,
+    // Absent (undefined, dropped by canonical JSON) for every cohort before issue 14: ids unchanged.
+    conditioning: spec.conditioning,
   };
 }
 

@@ -2,7 +2,7 @@ import { twinWhere } from '../../cohort';
 import { configFromProcess } from '../../config';
 import { InvalidInputError } from '../../errors';
 import { mapRecord } from '../../fhir';
-import { prepareSampler } from '../../model';
+import { prepareRecordSampler } from '../../model';
 import { streamFor } from '../../random';
 import { csvField, outputColumns } from '../../schema';
 import type { CliIo } from '../io';
@@ -54,7 +54,7 @@ export async function twinCommand(args: TwinArgs, io: CliIo): Promise<number> {
     ...(similar !== undefined ? { similar } : {}),
     ...(tolerance !== undefined ? { tolerance } : {}),
   });
-  const sampler = prepareSampler(model, twin.where);
+  const sampler = prepareRecordSampler(model, twin.where);
   const report = { where: twin.where, held: twin.held, absent: twin.absent, used: mapping.used, ignored: mapping.ignored };
   if (args.report !== undefined) {
     const file = io.openFile(args.report);

@@ -98,6 +98,7 @@ export const twinHandler: Handler = async ({ ctx, req, params, repo }) => {
     where: twin.where,
     asOf,
     name: `twins of ${source}`,
+    conditioning: 'record',
   });
   const group = toGroup(cohort);
   const scoped = createRepository(ctx, { cohortId: cohort.id });
