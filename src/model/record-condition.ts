@@ -5,7 +5,7 @@ import type { Constraint, Where } from '../schema';
 import { gridInterval } from './branches';
 import type { CompiledModel } from './compiled';
 import { choleskyRobust, conditionGaussian, forwardSolveInPlace, inverseFromCholesky, subMatrix } from './linalg';
-import { coreValue } from './plan';
+import { coreValue, satelliteFractionMass } from './plan';
 
 /**
  * Conditioning on a whole record: many point values at once, exactly and without rejection.
@@ -54,14 +54,21 @@ function pointValueOf(decimals: number | undefined, c: Range): { value: number; 
   return { value: Math.round(((iv.lo + iv.hi) / 2) * 10 ** decimals) / 10 ** decimals, lo: iv.lo, hi: iv.hi };
 }
 
-/** Core slots that parent a satellite the where constrains with a range (they stay box coordinates). */
-function tiltParents(model: CompiledModel, where: Where): Set<number> {
-  const out = new Set<number>();
+/**
+ * The ranges on capped satellites (ages at diagnosis) whose parent is held: given the parent's
+ * value and score, P(satellite in range | class) is a univariate normal mass, folded into the
+ * class weight (the sampler then draws the satellite truncated to the range, as always).
+ */
+function heldTilts(model: CompiledModel, where: Where, held: ReadonlyMap<number, RecordPoint>): { q: number; lo: number; hi: number; parent: RecordPoint }[] {
+  const out: { q: number; lo: number; hi: number; parent: RecordPoint }[] = [];
   for (const [name, c] of where.constraints) {
     const s = model.layout.byName.get(name);
     if (s === undefined || s.role !== 'sat' || c.kind !== 'range') continue;
-    const parent = model.sats[s.slot].parent;
-    if (parent >= 0) out.add(parent);
+    const sat = model.sats[s.slot];
+    const parent = held.get(sat.parent);
+    if (parent === undefined) continue;
+    const iv = gridInterval(sat.decimals, c);
+    if (iv !== undefined) out.push({ q: s.slot, lo: iv.lo, hi: iv.hi, parent });
   }
   return out;
 }
@@ -72,7 +79,6 @@ function tiltParents(model: CompiledModel, where: Where): Set<number> {
  * variables whose value lies outside the range the model was fitted on.
  */
 export function recordPointsOf(model: CompiledModel, where: Where): RecordPoint[] {
-  const parents = tiltParents(model, where);
   const points: RecordPoint[] = [];
   const outside: string[] = [];
   for (const [name, c] of where.constraints) {
@@ -86,7 +92,6 @@ export function recordPointsOf(model: CompiledModel, where: Where): RecordPoint[
       outside.push(`${name} = ${p.value} (the model was fitted on ${lo} to ${hi})`);
       continue;
     }
-    if (parents.has(s.slot)) continue;
     const [a, b] = core.tr.zBounds(p.lo, p.hi);
     if (!(Number.isFinite(a) && Number.isFinite(b)) || !(b - a <= POINT_Z_WIDTH_MAX) || !(b > a)) continue;
     const z = (a + b) / 2;
@@ -171,6 +176,7 @@ export function conditionOnPoints(model: CompiledModel, where: Where, points: re
   const expand = P.some((j) => model.hasEffect[j]);
   const configs: (Int16Array | undefined)[] = expand ? allowedConfigs(model, where) : [undefined];
   const F = model.features.length;
+  const tilts = heldTilts(model, where, new Map(points.map((p) => [p.slot, p])));
   const logW: number[] = [];
   const source: { k: number; config: Int16Array | undefined; mean: Float64Array; tail: number; resid: Float64Array }[] = [];
   const covs: Float64Array[] = [];
@@ -208,6 +214,7 @@ export function conditionOnPoints(model: CompiledModel, where: Where, points: re
           for (let j = 0; j < d; j++) mean[j] += effects[j * F + q];
         }
       }
+      for (const t of tilts) logPrior += Math.log(satelliteFractionMass(model.sats[t.q], k, t.lo, t.hi, t.parent.value, t.parent.z));
       if (!Number.isFinite(logPrior)) continue;
       const resid = Float64Array.from(P, (j, i) => c[i] - mean[j]);
       const y = Float64Array.from(resid);

@@ -19,7 +19,9 @@ function withoutPointBox(model: CompiledModel, plan: Plan, held: ReadonlySet<num
     zlo[j] = -Infinity;
     zhi[j] = Infinity;
   }
-  return { ...plan, zlo, zhi, boxDims, needConfigs: [...boxDims].some((j) => model.hasEffect[j]) };
+  // Ranges on satellites capped by a held point are weighed in the class weights (record-condition).
+  const tilts = Int32Array.from([...plan.tilts].filter((q) => !held.has(model.sats[q].parent)));
+  return { ...plan, zlo, zhi, boxDims, tilts, needConfigs: [...boxDims].some((j) => model.hasEffect[j]) };
 }
 
 /** The where without its held points (what must have ordinary support on its own). */

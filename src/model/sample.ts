@@ -48,7 +48,19 @@ function isRecordPath(model: Model, where: Where): boolean {
 function recordOrUnfloored(model: Model, where: Where): Sampler {
   const points = recordPointsOf(model.compiled, where);
   if (points.length < MIN_RECORD_POINTS) return unflooredSampler(model, where);
-  return recordSampler(model, where, points, new Map());
+  return recordSampler(model, where, points, marginalCacheOf(model));
+}
+
+/** Key of the per-model cache of single-constraint probabilities in samplerCache (a cache: saves work only). */
+const MARGINALS_KEY = 'record-marginals';
+
+function marginalCacheOf(model: Model): Map<string, number> {
+  let cache = model.samplerCache.get(MARGINALS_KEY) as Map<string, number> | undefined;
+  if (cache === undefined) {
+    cache = new Map();
+    model.samplerCache.set(MARGINALS_KEY, cache);
+  }
+  return cache;
 }
 
 /**
@@ -75,10 +87,10 @@ function recordSampler(model: Model, where: Where, points: readonly RecordPoint[
 /**
  * A sampler conditioned on a whole record (a where of known values: labels, reported points,
  * ranges), with record semantics whatever the number of points (see recordSampler). Not cached:
- * records rarely repeat. `marginals` caches per-constraint support across calls (one per table).
+ * records rarely repeat; per-constraint support is (per model, or in `marginals` when given).
  * See: issue 14 §1.
  */
-export function prepareRecordSampler(model: Model, where: Where | WhereJson, marginals: Map<string, number> = new Map()): Sampler {
+export function prepareRecordSampler(model: Model, where: Where | WhereJson, marginals: Map<string, number> = marginalCacheOf(model)): Sampler {
   const parsed = parse(model, where);
   return recordSampler(model, parsed, recordPointsOf(model.compiled, parsed), marginals);
 }

@@ -108,10 +108,14 @@ describe('record conditioning (many points, exact)', () => {
   it('every row holds every kept value, with many points, on the four-component model', () => {
     const model = tiny();
     const where = { age_years: 52, sex: 'male', body_height_cm: 178.3, body_weight_kg: 91.2, systolic_bp_1_mmhg: 131, hba1c_percent: 6.1, diabetes_dx: 'no', smoked_100_cigarettes: 'yes' };
-    const sampler = prepareSampler(model, where);
-    for (let i = 0; i < 500; i++) {
-      const row = sampler.sample(rngFromSeed(`exact-${i}`));
-      for (const [k, v] of Object.entries(where)) expect({ k, v: row[k] }).toEqual({ k, v });
+    // A second record: an age at diagnosis capped by a held age (weighed in the class weights).
+    const diabetic = { age_years: 61, sex: 'female', body_weight_kg: 84.5, hba1c_percent: 7.4, diabetes_dx: 'yes', diabetes_age_dx_years: 52 };
+    for (const w of [where, diabetic]) {
+      const sampler = prepareSampler(model, w);
+      for (let i = 0; i < 500; i++) {
+        const row = sampler.sample(rngFromSeed(`exact-${i}`));
+        for (const [k, v] of Object.entries(w)) expect({ k, v: row[k] }).toEqual({ k, v });
+      }
     }
   });
 
