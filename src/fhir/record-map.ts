@@ -151,6 +151,7 @@ export function mapRecord(schema: Schema, resources: readonly unknown[], asOf: s
     if (prev === undefined || date > prev.date) latest.set(v.name, { date, value, source, note });
   };
   const observations = byMapping<ObservationMapping>('Observation');
+  let bmi: { value: number; date: string; source: string } | undefined;
   for (const r of list.filter((x) => x.resourceType === 'Observation')) {
     const src = `Observation/${idOf(r)}`;
     const date = dateOf(r) ?? '';
@@ -189,6 +190,11 @@ export function mapRecord(schema: Schema, resources: readonly unknown[], asOf: s
     }
     if (!matched) {
       const derived = schema.derived.find((d) => d.fhir !== undefined && codes.some((c) => sameCoding(c, d.fhir!.code)));
+      const q = obj(r.valueQuantity);
+      if (derived?.formula === 'bmi' && typeof q?.value === 'number' && (bmi === undefined || date > bmi.date)) {
+        bmi = { value: q.value, date, source: `${src}.valueQuantity` };
+        continue;
+      }
       ignored.push({
         source: src,
         note: derived !== undefined ? `${derived.name} is derived (${derived.inputs.join(', ')}), not conditioned on: its inputs are` : `code ${JSON.stringify(codes.map((c) => c.code))} is not a model variable`,
@@ -199,6 +205,7 @@ export function mapRecord(schema: Schema, resources: readonly unknown[], asOf: s
     const v = schema.variables.find((y) => y.name === name)!;
     take(x.source, v, x.value, x.note);
   }
+  if (bmi !== undefined) mapBmi(schema, bmi, values, take, ignored);
 
   // Conditions.
   const conditions = list.filter((x) => x.resourceType === 'Condition');
@@ -238,6 +245,41 @@ export function mapRecord(schema: Schema, resources: readonly unknown[], asOf: s
     }
   }
   return { values, used, ignored };
+}
+
+/** BMI is reported to 0.1 kg/m²: a given BMI stands for [b − 0.05, b + 0.05). */
+const BMI_HALF_STEP = 0.05;
+
+/**
+ * A BMI constrains weight and height only jointly — w = BMI·h², a curve, not a point or a box the
+ * model can condition on exactly. With one of them known it fixes the other (reported to its grid,
+ * so the twin's BMI rounds back within 0.1); with both it is a consistency check; alone it is
+ * reported as not used (give height or weight).
+ */
+function mapBmi(
+  schema: Schema,
+  bmi: { value: number; source: string },
+  values: Record<string, Value>,
+  take: (source: string, v: Variable, value: Value, note: string) => void,
+  ignored: MappedField[],
+): void {
+  const d = schema.derived.find((x) => x.formula === 'bmi');
+  const weight = schema.variables.find((v) => v.name === d?.inputs[0]);
+  const height = schema.variables.find((v) => v.name === d?.inputs[1]);
+  if (d === undefined || weight === undefined || height === undefined) return;
+  const w = values[weight.name];
+  const h = values[height.name];
+  if (typeof w === 'number' && typeof h === 'number') {
+    const recomputed = w / (h / 100) ** 2;
+    const ok = Math.abs(recomputed - bmi.value) <= BMI_HALF_STEP + 0.05;
+    ignored.push({ source: bmi.source, variable: d.name, note: ok ? `derived from ${weight.name} and ${height.name} (consistent: ${recomputed.toFixed(1)})` : `inconsistent with ${weight.name} and ${height.name} (they give ${recomputed.toFixed(1)}); they are used` });
+  } else if (typeof w === 'number') {
+    take(bmi.source, height, numericValue(height, 100 * Math.sqrt(w / bmi.value)), `from BMI ${bmi.value} and ${weight.name} ${w}: h = √(w/BMI)`);
+  } else if (typeof h === 'number') {
+    take(bmi.source, weight, numericValue(weight, bmi.value * (h / 100) ** 2), `from BMI ${bmi.value} and ${height.name} ${h}: w = BMI·h²`);
+  } else {
+    ignored.push({ source: bmi.source, variable: d.name, note: `BMI alone fixes only the curve weight = BMI·height², which the model cannot hold exactly; give ${weight.name} or ${height.name}` });
+  }
 }
 
 function idOf(r: Json): string {
