@@ -19,7 +19,7 @@ function given(rows: number, edit?: (lines: string[]) => void): string {
 const REPLACE = ['hba1c_percent', 'systolic_bp_1_mmhg', 'diabetes_dx'];
 
 describe('synthfhir synthesize', () => {
-  const file = given(40);
+  const file = given(25);
   const input = parseCsvRecords(readFileSync(file, 'utf8')).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
   const header = input[0].fields;
   let first: Awaited<ReturnType<typeof cli>>;
@@ -32,8 +32,8 @@ describe('synthfhir synthesize', () => {
     const out = parseCsvRecords(first.io.files.get('out.csv') ?? '').filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
     const report = JSON.parse(first.io.files.get('report.json') ?? '{}') as { rowsIn: number; rowsOut: number; errors: { row: number }[]; replaced: { name: string; value: number }[] };
     expect(out[0].fields).toEqual(header);
-    expect(report.rowsIn).toBe(40);
-    expect(report.rowsOut + report.errors.length).toBe(40);
+    expect(report.rowsIn).toBe(25);
+    expect(report.rowsOut + report.errors.length).toBe(25);
     const skipped = new Set(report.errors.map((e) => e.row));
     const kept = input.slice(1).filter((_, i) => !skipped.has(i + 1));
     expect(out.length - 1).toBe(kept.length);
@@ -58,7 +58,7 @@ describe('synthfhir synthesize', () => {
     const other = await cli(['synthesize', '--given', file, '--replace', REPLACE.join(','), '--seed', '4', '--on-error', 'skip']);
     expect(other.out).not.toBe(again.out);
     // Editing row 2 leaves every other row's draws as they were.
-    const edited = given(40, (lines) => {
+    const edited = given(25, (lines) => {
       const f = lines[2].split(',');
       f[header.indexOf('body_weight_kg')] = '';
       lines[2] = f.join(',');
