@@ -70,9 +70,19 @@ describe('synthfhir synthesize', () => {
   });
 
   it('--on-error fail exits 3 naming the row; bad options exit 2', async () => {
-    const failing = await cli(['synthesize', '--given', file, '--replace', REPLACE.join(','), '--on-error', 'fail']);
+    // An interview-only respondent: the model was fitted on examined people only.
+    const outside = given(6, (lines) => {
+      const f = lines[4].split(',');
+      f[header.indexOf('interview_exam_status')] = 'interview_only';
+      lines[4] = f.join(',');
+    });
+    const failing = await cli(['synthesize', '--given', outside, '--replace', REPLACE.join(','), '--on-error', 'fail']);
     expect(failing.code).toBe(3);
-    expect(failing.err).toMatch(/row \d+ \(line \d+\)/);
+    expect(failing.err).toMatch(/row 4 \(line 5\).*interview_only/);
+    const skipping = await cli(['synthesize', '--given', outside, '--replace', REPLACE.join(','), '--on-error', 'skip']);
+    expect(skipping.code).toBe(0);
+    expect(skipping.out.trimEnd().split('\n')).toHaveLength(6);
+    expect(skipping.err).toMatch(/row 4 \(line 5\) skipped/);
     const bad = await cli(['synthesize', '--given', file, '--replace', 'not_a_variable']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/not_a_variable/);
