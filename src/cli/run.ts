@@ -8,6 +8,10 @@ import { DEFAULT_SAMPLE_SEED, sampleCommand } from './commands/sample';
 import type { SampleArgs } from './commands/sample';
 import { serveCommand } from './commands/serve';
 import { supportCommand } from './commands/support';
+import { synthesizeCommand } from './commands/synthesize';
+import { twinCommand } from './commands/twin';
+import type { TwinArgs } from './commands/twin';
+import type { SynthesizeArgs } from './commands/synthesize';
 import { evaluateCommand } from './evaluate';
 import type { EvaluateArgs } from './evaluate';
 import type { CliIo } from './io';
@@ -67,6 +71,35 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'csv/ndjson: the flat table (as GET /cohorts/<id>/profiles.*); fhir: NDJSON per resource type').choices([...COHORT_FORMATS]).default('csv'))
     .option('--model <model.json>', 'model file (env SYNTHFHIR_MODEL; default: the shipped model)')
     .action(async (opts: CohortArgs) => setCode(await cohortCommand(opts, io)));
+
+  program
+    .command('synthesize')
+    .description('partially synthetic table: redraw --replace columns (or --fill-missing cells) given the rest of each row')
+    .option('--model <model.json>', 'model file (default: the shipped NHANES 2015-2016 model)')
+    .requiredOption('--given <csv>', 'the table (header of model variable names; other columns are kept as they are)')
+    .option('--replace <vars>', 'comma-separated variables to replace in every row')
+    .option('--fill-missing', 'draw every empty cell of a model column instead')
+    .option('--seed <n>', 'seed: row i always draws from the same stream', DEFAULT_SAMPLE_SEED)
+    .option('--on-error <mode>', 'rows outside the model\'s support: fail (exit 3) or skip (left out, listed)', 'fail')
+    .option('--out <csv>', 'write to a file instead of stdout')
+    .option('--report <json>', 'per-variable recoverability and per-row errors as JSON')
+    .action(async (opts: SynthesizeArgs) => setCode(await synthesizeCommand(opts, io)));
+
+  program
+    .command('twin')
+    .description('synthetic profiles like one record (a FHIR Bundle: Patient, Observations, Conditions)')
+    .option('--model <model.json>', 'model file (default: the shipped NHANES 2015-2016 model)')
+    .requiredOption('--bundle <json>', 'the record as a FHIR Bundle')
+    .option('--count <n>', 'number of twins', '50')
+    .option('--seed <n>', 'seed: the same arguments always give the same bytes', DEFAULT_SAMPLE_SEED)
+    .option('--keep <vars>', 'variables held exactly (age_band = 5-year band); default: age_band, sex, race_ethnicity, every diagnosis')
+    .option('--similar <vars>', 'numeric variables held within ± tolerance × within-person variation')
+    .option('--tolerance <x>', 'multiple of the within-person SD for --similar', '1')
+    .option('--as-of <date>', 'the date the record describes (age at that date; default SYNTHFHIR_AS_OF)')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--report <json>', 'the mapping report (fields used, ignored and why; what was held) as JSON')
+    .action(async (opts: TwinArgs) => setCode(await twinCommand(opts, io)));
 
   program
     .command('serve')

@@ -2,7 +2,7 @@ import { UnsupportedSubgroupError } from '../errors';
 import type { GenerateContext, PatientRecord } from '../generate';
 import { allResources, generatePatientRecord } from '../generate';
 import type { Model } from '../model';
-import { parseModel, prepareSampler, PROBABILITY_FLOOR, support } from '../model';
+import { parseModel, prepareRecordSampler, prepareSampler, PROBABILITY_FLOOR, support } from '../model';
 import { formatWhere, parseWhere } from '../schema';
 
 import type { PatientEngine } from './engine';
@@ -12,7 +12,7 @@ import { defaultModelPath, loadModelFile, ModelRegistry } from './model-registry
 export function createDefaultEngine(): PatientEngine<Model, PatientRecord> {
   return {
     normaliseWhere: (model, where) => formatWhere(parseWhere(model.schema, where)),
-    prepareSampler: (model, where) => prepareSampler(model, where),
+    prepareSampler: (model, where, options) => (options?.record === true ? prepareRecordSampler(model, where ?? {}) : prepareSampler(model, where)),
     // Through prepareSampler's cache when the subgroup is supported: a balanced cohort's strata are
     // measured at registration and sampled right after, so each sampler is built once.
     support: (model, where) => {

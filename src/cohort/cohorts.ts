@@ -30,6 +30,8 @@ export interface CohortRequest {
   /** The balance as the client wrote it (validated by register; see balance.ts). */
   readonly balance?: unknown;
   readonly name?: string;
+  /** "record" for a twin cohort (see CohortSpec.conditioning). */
+  readonly conditioning?: 'record';
 }
 
 /** A patient's place in its cohort: its stratum key and importance weight (1 without balance). */
@@ -54,6 +56,10 @@ export interface CohortServiceOptions<M extends ModelLike, R extends RecordLike>
  * immutable spec, so entries never go stale; the bound only caps memory.
  */
 const RESOLVED_COHORT_CACHE_SIZE = 1000;
+
+function samplerOptions(spec: CohortSpec): { readonly record?: boolean } | undefined {
+  return spec.conditioning === 'record' ? { record: true } : undefined;
+}
 
 /** The Store key of a cohort spec. */
 export function cohortKey(id: string): string {
@@ -108,9 +114,10 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
       ...(where !== undefined && Object.keys(where).length > 0 ? { where } : {}),
       ...(request.balance !== undefined ? { balance: request.balance } : {}),
       ...(request.name !== undefined ? { name: request.name } : {}),
+      ...(request.conditioning !== undefined ? { conditioning: request.conditioning } : {}),
     });
     const id = cohortIdOf(spec);
-    const sampler = engine.prepareSampler(model, spec.where);
+    const sampler = engine.prepareSampler(model, spec.where, samplerOptions(spec));
     // A balanced cohort's strata are checked now, so an infeasible one fails here (422), not on first read.
     const plan = spec.balance !== undefined ? this.planFor(model, spec) : undefined;
     const wrote = await store.set(cohortKey(id), canonicalJson(spec), { onlyIfAbsent: true });
@@ -192,13 +199,13 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
     const entry = this.entryFor(cohort);
     const rng = streamFor({ modelHash: cohort.spec.modelHash, cohortId: cohort.id, index, part: 'profile' });
     if (cohort.spec.balance === undefined) {
-      entry.sampler ??= this.options.engine.prepareSampler(entry.model, cohort.spec.where);
+      entry.sampler ??= this.options.engine.prepareSampler(entry.model, cohort.spec.where, samplerOptions(cohort.spec));
       return entry.sampler.sample(rng);
     }
     entry.plan ??= this.planFor(entry.model, cohort.spec);
     const s = entry.plan.stratumAt(index);
     const samplers = (entry.stratumSamplers ??= new Array<SamplerLike | undefined>(entry.plan.strata.length));
-    const sampler = (samplers[s] ??= this.options.engine.prepareSampler(entry.model, entry.plan.strata[s].where));
+    const sampler = (samplers[s] ??= this.options.engine.prepareSampler(entry.model, entry.plan.strata[s].where, samplerOptions(cohort.spec)));
     return sampler.sample(rng);
   }
 

@@ -33,8 +33,12 @@ export interface RecordLike {
 export interface PatientEngine<M extends ModelLike = ModelLike, R extends RecordLike = RecordLike> {
   /** Validates and normalises a where against a model's schema (throws catalogue errors). */
   normaliseWhere(model: M, where: WhereJson): WhereJson;
-  /** Precomputes a sampler; throws UnsupportedSubgroupError for an unsupported subgroup. */
-  prepareSampler(model: M, where: WhereJson | undefined): SamplerLike;
+  /**
+   * Precomputes a sampler; throws UnsupportedSubgroupError for an unsupported subgroup. With
+   * `record`, the where is one record's values (a twin cohort): each constraint must have support
+   * on its own and the whole a positive probability (model/ prepareRecordSampler).
+   */
+  prepareSampler(model: M, where: WhereJson | undefined, options?: { readonly record?: boolean }): SamplerLike;
   /** P(where) under the model and the effective training records behind it; never throws for rarity. */
   support(model: M, where: WhereJson | undefined): { readonly probability: number; readonly effectiveRecords: number };
   /** Subgroups with a probability below this are refused by prepareSampler. */

@@ -39,3 +39,5 @@ export {
   PROFILE_ID_COLUMNS,
 } from './profile-table';
 export type { ProfileTableFormat, ProfileSource } from './profile-table';
+export { twinWhere, defaultKeep, ageBand, AGE_BAND, AGE_BAND_YEARS, DEFAULT_SIMILAR_TOLERANCE } from './twin-where';
+export type { TwinOptions, TwinHold, TwinWhere } from './twin-where';

@@ -28,6 +28,11 @@ export interface CohortSpec {
   readonly balance?: BalanceSpec;
   /** A label for people; not part of the cohort's identity (see cohortIdOf). */
   readonly name?: string;
+  /**
+   * "record": the where holds one record's values (a digital twin cohort, issue 14): support is
+   * judged per constraint, not on the joint probability. Part of the identity only when set.
+   */
+  readonly conditioning?: 'record';
 }
 
 /** Bumped only if the identity derivation below changes (it would change every cohort id). */
@@ -51,6 +56,7 @@ const SPEC_SCHEMA = z
     where: z.record(z.string(), z.unknown()).optional(),
     balance: z.unknown().optional(),
     name: z.string().min(1).max(200).optional(),
+    conditioning: z.literal('record').optional(),
   })
   .strict();
 
@@ -68,7 +74,7 @@ export function parseCohortSpec(json: unknown): CohortSpec {
     const fields = [...new Set(issues.filter((i) => i.path.length > 0).map((i) => fieldOf(i.path)))];
     throw new InvalidInputError(`Invalid cohort spec: ${problems}`, fields.length > 0 ? fields : undefined);
   }
-  const { size, seed, modelHash, asOf, lookbackYears, where, name } = r.data;
+  const { size, seed, modelHash, asOf, lookbackYears, where, name, conditioning } = r.data;
   const balance = b.balance;
   return {
     size,
@@ -79,6 +85,7 @@ export function parseCohortSpec(json: unknown): CohortSpec {
     ...(where !== undefined && Object.keys(where).length > 0 ? { where: where as WhereJson } : {}),
     ...(balance !== undefined ? { balance } : {}),
     ...(name !== undefined ? { name } : {}),
+    ...(conditioning !== undefined ? { conditioning } : {}),
   };
 }
 
@@ -105,6 +112,8 @@ export function cohortIdentity(spec: CohortSpec): Record<string, unknown> {
     where: spec.where !== undefined && Object.keys(spec.where).length > 0 ? spec.where : undefined,
     // Absent for unbalanced specs: canonicalJson drops undefined keys, so their ids are unchanged.
     balance: spec.balance,
+    // Absent (undefined, dropped by canonical JSON) for every cohort before issue 14: ids unchanged.
+    conditioning: spec.conditioning,
   };
 }
 

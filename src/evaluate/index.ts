@@ -38,3 +38,5 @@ export { renderReportHtml } from './html/render';
 export type { StoredReport, ReportResponse, ReportLookup } from './report-handler';
 export { reportHandler, negotiateReport, loadReports } from './report-handler';
 export { sourceFromModel, modelReferenceFitter, fitOptionsOf, REFERENCE_COMPONENTS } from './model-source';
+export type { PartialSynthesisOptions, PartialSynthesisResult, ReplacedReport, RowError } from './partially-synthetic';
+export { synthesizeTable, PREDICTION_DRAWS } from './partially-synthetic';

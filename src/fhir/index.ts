@@ -36,3 +36,5 @@ export { COHORT_DEFINITION, cohortOperationDefinition } from './operations/cohor
 export { toGroup, COHORT_IDENTIFIER_SYSTEM, COHORT_SPEC_EXTENSION, MAX_LISTED_MEMBERS } from './operations/group';
 export { parseOperationInput, parseOperationQuery, loadOperationDefinition } from './operations/parameters';
 export type { OperationDefinition, OperationValue } from './operations/parameters';
+export { mapRecord } from './record-map';
+export type { RecordMapping, MappedField } from './record-map';

@@ -2,6 +2,7 @@ import { capabilitiesHandler } from './capability';
 import type { Route } from './context';
 import { COHORT_DEFINITION, cohortHandler, groupReadHandler } from './operations/cohort';
 import { EVERYTHING_DEFINITION, everythingHandler } from './operations/everything';
+import { TWIN_DEFINITION, twinHandler } from './operations/twin';
 import { historyHandler, readHandler, vreadHandler } from './read';
 import { searchHandler } from './search-handler';
 
@@ -17,6 +18,8 @@ export const DEFAULT_ROUTES: readonly Route[] = [
     operation: { name: 'everything', definition: EVERYTHING_DEFINITION, level: 'instance' },
     handler: everythingHandler,
   },
+  ...(['GET', 'POST'] as const).map((method): Route => ({ method, pattern: ['Patient', ':id', '$twin'], operation: { name: 'twin', definition: TWIN_DEFINITION, level: 'instance' }, handler: twinHandler })),
+  { method: 'POST', pattern: ['Patient', '$twin'], operation: { name: 'twin', definition: TWIN_DEFINITION, level: 'type' }, handler: twinHandler },
   ...(['GET', 'POST'] as const).map(
     (method): Route => ({
       method,

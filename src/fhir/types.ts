@@ -15,6 +15,8 @@ export type {
   CapabilityStatementRestResourceInteraction,
   Group,
   GroupCharacteristic,
+  Parameters,
+  ParametersParameter,
 } from 'fhir/r4';
 
 export interface FhirRequest {

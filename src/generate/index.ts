@@ -20,3 +20,5 @@ export type {
 } from './fhir-types';
 export { CANCER_SITE_CODES, MEDICATION_CODES, RXNORM } from './codes';
 export { SYNTHETIC_PRESCRIBER } from './medication';
+export { variationFor, diabetesVariationFor } from './variation';
+export type { Variation } from './variation';

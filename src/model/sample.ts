@@ -5,6 +5,9 @@ import type { StreamKey } from '../random';
 import { canonicalJson } from '../util';
 import { branchesOf, ruleClauseDoms } from './branches';
 import type { Model } from './model';
+import { MIN_RECORD_POINTS, recordPointsOf } from './record-condition';
+import type { RecordPoint } from './record-condition';
+import { buildRecordSampler, withoutPoints } from './record-sampler';
 import { buildSampler, gateTestsOf, unsupported } from './sampler';
 import type { Sampler } from './sampler';
 
@@ -27,7 +30,69 @@ function parse(model: Model, where: Where | WhereJson | undefined): Where {
 
 /** Probability of a parsed where (no floor). */
 function probabilityOf(model: Model, where: Where): number {
-  return unflooredSampler(model, where).probability;
+  const points = recordPointsOf(model.compiled, where);
+  if (points.length < MIN_RECORD_POINTS) return unflooredSampler(model, where).probability;
+  return buildRecordSampler(model.compiled, where, points, 0).probability;
+}
+
+function isRecordPath(model: Model, where: Where): boolean {
+  return recordPointsOf(model.compiled, where).length >= MIN_RECORD_POINTS;
+}
+
+/**
+ * Two or more held points (a record): exact closed-form conditioning (record-condition.ts), with
+ * the record's own support test — P(where) of 30 reported values is always tiny, so the floor
+ * applies to the rest of the where alone and to the points' fit to some class. Otherwise the
+ * ordinary sampler.
+ */
+function recordOrUnfloored(model: Model, where: Where): Sampler {
+  const points = recordPointsOf(model.compiled, where);
+  if (points.length < MIN_RECORD_POINTS) return unflooredSampler(model, where);
+  return recordSampler(model, where, points, marginalCacheOf(model));
+}
+
+/** Key of the per-model cache of single-constraint probabilities in samplerCache (a cache: saves work only). */
+const MARGINALS_KEY = 'record-marginals';
+
+function marginalCacheOf(model: Model): Map<string, number> {
+  let cache = model.samplerCache.get(MARGINALS_KEY) as Map<string, number> | undefined;
+  if (cache === undefined) {
+    cache = new Map();
+    model.samplerCache.set(MARGINALS_KEY, cache);
+  }
+  return cache;
+}
+
+/**
+ * Record semantics: each constraint that is not a held point must have support on its own
+ * (P ≥ floor, cached in `marginals` by constraint), the points must fit some class (χ² test), and
+ * the whole must have positive probability. A record's joint probability is never compared with the
+ * floor: 30 known values always make it tiny.
+ */
+function recordSampler(model: Model, where: Where, points: readonly RecordPoint[], marginals: Map<string, number>): Sampler {
+  for (const [name, c] of withoutPoints(where, points).constraints) {
+    const key = describeConstraint(name, c);
+    let p = marginals.get(key);
+    if (p === undefined) {
+      p = unflooredSampler(model, { constraints: new Map([[name, c]]) }).probability;
+      marginals.set(key, p);
+    }
+    if (!(p >= PROBABILITY_FLOOR)) {
+      unsupported(key, p, p * model.compiled.effectiveRecords, `below the floor ${PROBABILITY_FLOOR} on its own`);
+    }
+  }
+  return buildRecordSampler(model.compiled, where, points, PROBABILITY_FLOOR);
+}
+
+/**
+ * A sampler conditioned on a whole record (a where of known values: labels, reported points,
+ * ranges), with record semantics whatever the number of points (see recordSampler). Not cached:
+ * records rarely repeat; per-constraint support is (per model, or in `marginals` when given).
+ * See: issue 14 §1.
+ */
+export function prepareRecordSampler(model: Model, where: Where | WhereJson, marginals: Map<string, number> = marginalCacheOf(model)): Sampler {
+  const parsed = parse(model, where);
+  return recordSampler(model, parsed, recordPointsOf(model.compiled, parsed), marginals);
 }
 
 function unflooredSampler(model: Model, where: Where): Sampler {
@@ -71,8 +136,8 @@ export function prepareSampler(model: Model, where?: Where | WhereJson): Sampler
   const key = canonicalJson(formatWhere(parsed));
   const cached = model.samplerCache.get(key) as Sampler | undefined;
   if (cached !== undefined) return cached;
-  const sampler = unflooredSampler(model, parsed);
-  if (!(sampler.probability >= PROBABILITY_FLOOR)) {
+  const sampler = recordOrUnfloored(model, parsed);
+  if (!(sampler.probability >= PROBABILITY_FLOOR) && !isRecordPath(model, parsed)) {
     const effective = sampler.probability * model.compiled.effectiveRecords;
     unsupported(canonicalJson(formatWhere(parsed)), sampler.probability, effective, culprits(model, parsed));
   }

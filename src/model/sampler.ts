@@ -98,10 +98,10 @@ class ConditionalSampler implements Sampler {
   private readonly supportBuf: SupportScratch;
   private readonly allDims: Int32Array;
 
-  constructor(model: CompiledModel, where: Where, branches: readonly Branch[], gates: GateTest[][][]) {
+  constructor(model: CompiledModel, where: Where, branches: readonly Branch[], gates: GateTest[][][], adjustPlan?: (plan: Plan) => Plan) {
     this.m = model;
     this.where = where;
-    this.plans = branches.map((b) => compilePlan(model, b));
+    this.plans = branches.map((b) => (adjustPlan === undefined ? compilePlan(model, b) : adjustPlan(compilePlan(model, b))));
     this.cells = cellWeights(model, this.plans, (p, k) => this.runtime(p, k).cp);
     this.probability = this.cells.total;
     this.gates = gates;
@@ -355,9 +355,18 @@ class ConditionalSampler implements Sampler {
   }
 }
 
-/** Builds a sampler for already-resolved branches (see sample.ts for the public entry). */
-export function buildSampler(model: CompiledModel, where: Where, branches: readonly Branch[], gates: GateTest[][][]): ConditionalSampler {
-  return new ConditionalSampler(model, where, branches, gates);
+/**
+ * Builds a sampler for already-resolved branches (see sample.ts for the public entry);
+ * `adjustPlan` rewrites each compiled plan (record-sampler.ts takes held points out of the box).
+ */
+export function buildSampler(
+  model: CompiledModel,
+  where: Where,
+  branches: readonly Branch[],
+  gates: GateTest[][][],
+  adjustPlan?: (plan: Plan) => Plan,
+): ConditionalSampler {
+  return new ConditionalSampler(model, where, branches, gates, adjustPlan);
 }
 
 export type { ConditionalSampler };

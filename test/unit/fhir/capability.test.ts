@@ -93,8 +93,9 @@ describe('CapabilityStatement ↔ routes', () => {
 
   it('every advertised operation answers', async () => {
     const ops = resources.flatMap((r) => (r.operation ?? []).map((o) => ({ type: r.type, ...o })));
-    expect(ops.map((o) => `${o.type}/$${o.name}`)).toEqual(['Patient/$everything', 'Group/$cohort']);
+    expect(ops.map((o) => `${o.type}/$${o.name}`)).toEqual(['Patient/$twin', 'Patient/$everything', 'Group/$cohort']);
     expect((await h.get(`Patient/${idOf('Patient')}/$everything`)).status).toBe(200);
+    expect((await h.get(`Patient/${idOf('Patient')}/$twin?count=3`)).status).toBe(200);
     expect((await h.get('Group/$cohort?size=3&seed=1')).status).toBe(200);
     expect((await h.request({ method: 'POST', path: 'Group/$cohort', form: [['size', '3'], ['seed', '1']] })).status).toBe(200);
   });
