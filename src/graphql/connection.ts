@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import { InvalidInputError } from '../errors';
+import type { SearchPage, SearchParams } from '../fhir';
 
 import { CURSOR_ARG } from './search-args';
-import type { SearchPage, SearchParams } from './repository';
 
 /**
  * Connection paging (`PatientConnection { first previous next last }`): a cursor is the search's

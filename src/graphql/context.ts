@@ -1,12 +1,11 @@
 import type { CohortService, ModelLike, RecordLike } from '../cohort';
 import { ownerPatientId, parsePatientId } from '../cohort';
-import type { Logger, Resource } from '../fhir';
+import type { FhirRepository, Logger, Resource } from '../fhir';
 
 import type { GraphqlLimits } from './limits';
 import type { Loaders } from './loaders';
 import { createLoaders } from './loaders';
 import type { ModelPort } from './model-port';
-import type { FhirRepository } from './repository';
 
 /** Everything the resolvers use that outlives a request (built once by the app). */
 export interface GraphqlDeps {

@@ -197,7 +197,7 @@ export function buildFhirTypes(model: FhirTypeModel, registry: SearchRegistry, s
     queryFields[type] = {
       type: objectOf(type),
       args: { id: { type: new GraphQLNonNull(GraphQLID) } },
-      resolve: (_root, args: { id: string }, ctx) => readResource(ctx.scope, ctx, type, args.id),
+      resolve: (_root, args: { id: string }, ctx) => readResource(ctx.scope, type, args.id),
     };
     const search = searchArgs.get(type);
     if (search === undefined) continue;
@@ -229,5 +229,5 @@ async function resolveReference(ref: Obj, wanted: string | undefined, ctx: Graph
   if (wanted !== undefined && wanted !== type) return null;
   // A reference in a resource of cohort X resolves in X, whatever the request's scope.
   const holder = { resourceType: type, id };
-  return readResource(scopeOfResource(ctx, holder), ctx, type, id);
+  return readResource(scopeOfResource(ctx, holder), type, id);
 }

@@ -1,8 +1,6 @@
 import DataLoader from 'dataloader';
 
-import type { Resource } from '../fhir';
-
-import type { FhirRepository, SearchPage, SearchParams } from './repository';
+import type { FhirRepository, Resource, SearchPage, SearchParams } from '../fhir';
 
 /** One reverse-reference lookup: resources of `type` whose `param` points at `target` ("Patient/x"). */
 export interface ReferenceKey {
@@ -28,7 +26,7 @@ function asError(e: unknown): Error {
 }
 
 function emptyPage(type: string): SearchPage {
-  return { resourceType: type, resources: [], includes: [], total: 0, offset: 0, count: 0, warnings: [] };
+  return { resourceType: type, resources: [], includes: [], total: 0, showTotal: true, offset: 0, count: 0, warnings: [] };
 }
 
 const groupKey = (k: ReferenceKey): string => JSON.stringify([k.type, k.param, k.params]);
@@ -63,7 +61,7 @@ export function createLoaders(repo: FhirRepository): Loaders {
       for (const [g, list] of groups) {
         const first = list[0];
         const ids = [...new Set(list.map((k) => k.target))];
-        results.set(g, repo.searchByReference(first.type, first.param, ids, first.params));
+        results.set(g, repo.searchByReference(first.type, first.param, ids, first.params, { strict: true }));
       }
       return Promise.all(
         keys.map(async (k) => {

@@ -124,7 +124,7 @@ export function buildOwnFields(fhir: FhirTypes): {
       weight: { type: GraphQLFloat, description: 'Importance weight (1 for an unbalanced cohort).', resolve: () => 1 },
       patient: {
         type: patientType,
-        resolve: (s, _args, ctx) => readResource(ctx.scopeFor(s.cohort.id), ctx, 'Patient', patientIdOf(s.cohort.id, s.index)),
+        resolve: (s, _args, ctx) => readResource(ctx.scopeFor(s.cohort.id), 'Patient', patientIdOf(s.cohort.id, s.index)),
       },
     },
   });

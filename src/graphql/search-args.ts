@@ -2,9 +2,8 @@ import type { GraphQLFieldConfigArgumentMap } from 'graphql';
 import { GraphQLEnumType, GraphQLInt, GraphQLNonNull, GraphQLString } from 'graphql';
 
 import { InvalidInputError } from '../errors';
-import type { SearchPort } from '../fhir';
+import type { SearchParams, SearchPort } from '../fhir';
 
-import type { SearchParams } from './repository';
 
 /** A search parameter as the registry describes it (fhir's SearchPort). */
 export type SearchParameterInfo = ReturnType<SearchPort['searchParametersFor']>[number];

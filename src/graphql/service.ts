@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 
-import type { FhirResponse, Handler, Resource } from '../fhir';
+import type { FhirRepository, FhirResponse, Handler, Resource } from '../fhir';
 
 import type { GraphqlContext, GraphqlDeps } from './context';
 import { createContext } from './context';
@@ -9,7 +9,6 @@ import { GraphqlExecutor, parseGraphqlRequest, validationRules } from './execute
 import type { GraphqlResponse } from './execute';
 import { formatGraphqlError } from './format-error';
 import { idePage } from './ide-page';
-import type { FhirRepository } from './repository';
 import type { GraphqlSchemas } from './schema';
 import { buildSchemas } from './schema';
 import type { SearchRegistry } from './fhir-types';
@@ -45,6 +44,8 @@ export interface GraphqlService {
   ownContext(requestId?: string): GraphqlContext;
   /** The offline IDE page of an endpoint. */
   idePage(which: 'fhir' | 'own'): string;
+  /** Stops the Apollo server. */
+  stop(): Promise<void>;
 }
 
 /** Builds the schemas, the executor and the Apollo server (started). See: README here. */
@@ -62,8 +63,7 @@ export async function createGraphqlService(deps: GraphqlDeps & { readonly defaul
     return executor.run(request, ctx);
   };
   const fhirHandler: Handler = async (call) => {
-    // TODO(issue 10): `repo` is on HandlerCall once the lead's repository lands on main.
-    const repo = (call as typeof call & { readonly repo: FhirRepository }).repo;
+    const repo = call.repo;
     const out = await runFhir(repo, call.req.body, call.req.query, call.req.requestId);
     const response: FhirResponse = {
       status: out.status,
@@ -81,6 +81,8 @@ export async function createGraphqlService(deps: GraphqlDeps & { readonly defaul
     includeStacktraceInErrorResponses: false,
     formatError: (_formatted, error) => formatGraphqlError(error, deps.logger),
     plugins: [ApolloServerPluginLandingPageDisabled()],
+    // server.ts owns SIGTERM (drain, then close()).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const pages = {
@@ -95,5 +97,6 @@ export async function createGraphqlService(deps: GraphqlDeps & { readonly defaul
     apollo,
     ownContext: (requestId) => createContext(deps, deps.repositoryFor(deps.defaultCohortId), requestId),
     idePage: (which) => pages[which],
+    stop: () => apollo.stop(),
   };
 }

@@ -5,7 +5,9 @@ import type { NextFunction, Request, Response } from 'express';
 
 import { ProtocolError, SynthfhirError } from '../errors';
 import type { FhirRouter, Logger } from '../fhir';
+import type { GraphqlService } from '../graphql';
 
+import { mountGraphql, serveIdePage } from './graphql-mount';
 import { negotiate } from './negotiation';
 import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveFhir, stateOf, trackRequest } from './serve';
 
@@ -22,7 +24,9 @@ export interface HttpAppOptions {
   readonly health: () => Promise<Readonly<Record<string, unknown>>>;
   /** GET /models/:hash/report: the trust report of a served model (HTML, or JSON on Accept). */
   readonly reports?: (hash: string, accept: string | undefined) => { status: number; contentType: string; body: string };
-  /** Extra express mounts (e.g. GraphQL), added before the catch-all 404. */
+  /** GraphQL: `/graphql` (Apollo) and the offline IDE page of `/graphql` and `[base]/$graphql`. */
+  readonly graphql?: GraphqlService;
+  /** Extra express mounts, added before the catch-all 404. */
   readonly mount?: (app: express.Express) => void;
 }
 
@@ -119,6 +123,7 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
   });
   app.use(FHIR_BASE_PATH, fhir);
 
+  if (options.graphql !== undefined) mountGraphql(app, options.graphql, maxBodyBytes);
   options.mount?.(app);
 
   app.use((req: Request) => {
@@ -130,7 +135,9 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
     sendError(res, expressError(err, maxBodyBytes), logger, { method: req.method, path: req.originalUrl });
   });
 
+  const graphql = options.graphql;
   return (req, res) => {
+    if (graphql !== undefined && req.method === 'GET' && serveIdePage(req, res, graphql, FHIR_BASE_PATH)) return;
     if (BODYLESS.has(req.method ?? '') && isFhirPath(req.url)) {
       const logDone = trackRequest(req, res, logger, false);
       void serveFhir(req, res, serveOptions).then(logDone);
