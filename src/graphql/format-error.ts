@@ -39,8 +39,10 @@ export function formatGraphqlError(error: unknown, logger: Logger | undefined, c
     };
   }
   if (gql !== undefined && (original === undefined || original instanceof GraphQLError)) {
-    const code = typeof gql.extensions.code === 'string' && KEEP.has(gql.extensions.code) ? gql.extensions.code : GRAPHQL_REQUEST_ERROR;
-    return { message: gql.message, ...where, extensions: { ...gql.extensions, code } };
+    // Apollo wraps validation errors (GRAPHQL_VALIDATION_FAILED) around ours: the innermost code we set wins.
+    const inner = original instanceof GraphQLError ? original : gql;
+    const code = [inner.extensions.code, gql.extensions.code].find((c): c is string => typeof c === 'string' && KEEP.has(c)) ?? GRAPHQL_REQUEST_ERROR;
+    return { message: gql.message, ...where, extensions: { ...gql.extensions, ...inner.extensions, code } };
   }
   const { outcome } = errorToOutcome(original, logger, context);
   return { message: outcome.issue[0]?.diagnostics ?? 'Internal error.', ...where, extensions: { code: 'INTERNAL', status: 500 } };
