@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 
 import type { App } from '../../src/app';
+import type { FhirRepository } from '../../src/fhir';
 import { createStubApp } from '../support/stub-app';
 import type { MemoryLogger } from '../support/stub-app';
 import { createStubEngine } from '../support/stub-engine';
@@ -156,23 +157,40 @@ describe('FHIR GraphQL ($graphql) over the stub engine', () => {
     expect(engine.calls.generate).toBe(before);
   });
 
-  it('batches: 30 patients with observations, conditions and resolved subjects cost one corpus per type and one generation per patient', async () => {
+  it('batches: 30 patients with observations, conditions and resolved subjects make one repository search per type and generate each patient once', async () => {
     const fresh = createStubEngine();
     const b = await createStubApp({}, { engine: fresh });
     try {
-      const spy = jest.spyOn(b.corpora, 'patientsCorpus');
-      const r = await request(b.app).post('/fhir/$graphql').send({
+      // Counts calls on our own repository interface (the one REST uses), around the real one.
+      const real = b.graphql.deps.repositoryFor(b.defaultCohort.id);
+      const calls = { read: 0, search: 0, searchByReference: [] as number[] };
+      const counting: FhirRepository = {
+        ...real,
+        read: (type, id) => {
+          calls.read += 1;
+          return real.read(type, id);
+        },
+        search: (type, params, options) => {
+          calls.search += 1;
+          return real.search(type, params, options);
+        },
+        searchByReference: (type, param, ids, params, options) => {
+          calls.searchByReference.push(ids.length);
+          return real.searchByReference(type, param, ids, params, options);
+        },
+      };
+      const r = await b.graphql.runFhir(counting, {
         query: `{ PatientList(_count: 30) { id
           ObservationList(_reference: subject, _sort: "-date", _count: 20) { id subject { resource { ... on Patient { id } } } }
-          ConditionList(_reference: subject) { id } } }`,
-      });
+          ConditionList(_reference: subject) { id subject { resource { ... on Patient { gender } } } } } }`,
+      }, []);
       expect(r.body.errors).toBeUndefined();
-      const list = r.body.data.PatientList as { ObservationList: unknown[]; ConditionList: unknown[] }[];
+      const list = (r.body.data as { PatientList: { ObservationList: unknown[]; ConditionList: unknown[] }[] }).PatientList;
       expect(list).toHaveLength(30);
       expect(list.every((p) => p.ObservationList.length === 2 && p.ConditionList.length === 1)).toBe(true);
-      // One patients-corpus per reverse-reference type, not one per patient (60 unbatched).
-      expect(spy).toHaveBeenCalledTimes(2);
-      expect(spy.mock.calls.every(([ids]) => ids.length === 30)).toBe(true);
+      // One search for the list, one batched reverse search per type (60 unbatched), and each of
+      // the 30 subjects read once although 90 references point at them.
+      expect(calls).toEqual({ read: 30, search: 1, searchByReference: [30, 30] });
       expect(fresh.calls.generate).toBe(30);
     } finally {
       await b.close();
