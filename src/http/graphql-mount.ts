@@ -24,16 +24,17 @@ function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-/**
- * Serves the offline IDE page for GET /graphql and GET [fhir base]/$graphql when the client asks
- * for text/html; returns false (and writes nothing) otherwise.
- */
-export function serveIdePage(req: IncomingMessage, res: ServerResponse, service: GraphqlService, fhirBase: string): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (!wantsHtml(req.headers.accept)) return false;
+/** Which IDE page a request asks for: a browser's GET /graphql or GET [fhir base]/$graphql, else undefined. */
+export function idePageOf(req: IncomingMessage, fhirBase: string): 'own' | 'fhir' | undefined {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+  if (!wantsHtml(req.headers.accept)) return undefined;
   const path = pathOf(req.url ?? '/');
-  const which = path === GRAPHQL_PATH ? 'own' : path.startsWith(fhirBase + '/') && path.endsWith('/$graphql') ? 'fhir' : undefined;
-  if (which === undefined) return false;
+  if (path === GRAPHQL_PATH) return 'own';
+  return path.startsWith(fhirBase + '/') && path.endsWith('/$graphql') ? 'fhir' : undefined;
+}
+
+/** Writes the offline IDE page. */
+export function serveIdePage(req: IncomingMessage, res: ServerResponse, service: GraphqlService, which: 'own' | 'fhir'): void {
   const html = service.idePage(which);
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
@@ -43,7 +44,6 @@ export function serveIdePage(req: IncomingMessage, res: ServerResponse, service:
     'x-request-id': stateOf(res).requestId,
   });
   res.end(req.method === 'HEAD' ? undefined : html);
-  return true;
 }
 
 /**

@@ -7,7 +7,7 @@ import { ProtocolError, SynthfhirError } from '../errors';
 import type { FhirRouter, Logger } from '../fhir';
 import type { GraphqlService } from '../graphql';
 
-import { mountGraphql, serveIdePage } from './graphql-mount';
+import { idePageOf, mountGraphql, serveIdePage } from './graphql-mount';
 import { negotiate } from './negotiation';
 import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveFhir, stateOf, trackRequest } from './serve';
 
@@ -137,7 +137,12 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
 
   const graphql = options.graphql;
   return (req, res) => {
-    if (graphql !== undefined && req.method === 'GET' && serveIdePage(req, res, graphql, FHIR_BASE_PATH)) return;
+    const ide = graphql === undefined ? undefined : idePageOf(req, FHIR_BASE_PATH);
+    if (graphql !== undefined && ide !== undefined) {
+      trackRequest(req, res, logger);
+      serveIdePage(req, res, graphql, ide);
+      return;
+    }
     if (BODYLESS.has(req.method ?? '') && isFhirPath(req.url)) {
       const logDone = trackRequest(req, res, logger, false);
       void serveFhir(req, res, serveOptions).then(logDone);

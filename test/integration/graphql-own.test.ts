@@ -117,6 +117,18 @@ describe('own GraphQL API (/graphql)', () => {
     expect(JSON.stringify(syntax.body)).not.toMatch(/stacktrace|node_modules|\.js:\d+/);
   });
 
+  it('a real client also speaks FHIR GraphQL at /fhir/$graphql (plain JSON responses)', async () => {
+    const fhir = new GraphQLClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir/$graphql`);
+    const pid = `${a.defaultCohort.id}-1`;
+    const r = await fhir.request<{ Patient: { id: string; ConditionList: { id: string }[] } }>(
+      gql`query($id: ID!) { Patient(id: $id) { id ConditionList(_reference: subject) { id } } }`,
+      { id: pid },
+    );
+    expect(r.Patient).toEqual({ id: pid, ConditionList: [{ id: `${pid}-c0` }] });
+    const raw = await request(a.app).post('/fhir/$graphql').send({ query: '{ PatientList(_count: 1) { id } }' });
+    expect(raw.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
   it('serves the offline IDE page to browsers, with nothing loaded from elsewhere', async () => {
     for (const path of ['/graphql', '/fhir/$graphql', `/fhir/cohort/${a.defaultCohort.id}/$graphql`]) {
       const r = await request(a.app).get(path).set('accept', 'text/html,application/xhtml+xml');
