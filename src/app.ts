@@ -4,7 +4,7 @@ import pino from 'pino';
 
 import type { Cohort, ModelLike, PatientEngine, RecordLike, Store } from './cohort';
 import type { ModelRegistry } from './cohort';
-import { cohortKey, CohortService, createDefaultEngine, createMemoryStore, createRedisStore, loadModels } from './cohort';
+import { cohortKey, CohortService, createDefaultEngine, createMemoryStore, createRedisStore, isCohortId, loadModels } from './cohort';
 import type { Config } from './config';
 import type { FhirRouter, Logger, SearchPort } from './fhir';
 import type { FhirContext } from './fhir';
@@ -123,7 +123,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         cohorts,
         models: createModelPort(models, engine),
         repositoryFor: (cohortId) => createRepository(fhirContext, { cohortId }),
-        listCohortIds: async () => (await store.keys(cohortKey(''))).map((k) => k.slice(cohortKey('').length)),
+        listCohortIds: async () =>
+          (await store.keys(cohortKey('')))
+            .map((k) => k.slice(cohortKey('').length))
+            .filter(isCohortId)
+            .sort(),
         defaultCohortId: defaultCohort.id,
         logger,
         limits: {
