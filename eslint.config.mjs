@@ -1,70 +1,13 @@
-// ESLint flat config. The layer table of CONVENTIONS.md §2 is encoded in LAYERS below and turned
-// into import/no-restricted-paths zones, so an upward import fails CI.
+// ESLint flat config. The import rules of CONVENTIONS.md §2 (layer table, index.ts as each folder's
+// surface, confined packages, banned globals) are tables in eslint.layers.mjs, turned here into
+// import/no-restricted-paths zones and one restriction block per region of src/;
+// test/unit/lint/confinement.test.ts proves each forbidden import fails.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importPlugin from 'eslint-plugin-import';
 import jestPlugin from 'eslint-plugin-jest';
 
-/** folder -> the src folders (or files) it may import. */
-const LAYERS = {
-  util: [],
-  'errors.ts': ['util'],
-  'config.ts': ['util', 'errors.ts'],
-  random: ['util'],
-  schema: ['util', 'errors.ts'],
-  model: ['schema', 'random', 'util', 'errors.ts'],
-  generate: ['model', 'schema', 'random', 'util', 'errors.ts'],
-  cohort: ['generate', 'model', 'schema', 'random', 'util', 'errors.ts'],
-  evaluate: ['model', 'generate', 'schema', 'random', 'util', 'errors.ts'],
-  fhir: ['cohort', 'generate', 'model', 'schema', 'util', 'errors.ts'],
-  graphql: ['fhir', 'cohort', 'util', 'errors.ts', 'schema', 'generate', 'model'],
-  http: ['fhir', 'graphql', 'cohort', 'config.ts', 'util', 'errors.ts', 'evaluate', 'model', 'schema'],
-  cli: [
-    'evaluate',
-    'fhir',
-    'cohort',
-    'model',
-    'schema',
-    'generate',
-    'random',
-    'config.ts',
-    'util',
-    'errors.ts',
-    'server.ts',
-    'app.ts',
-  ],
-};
-const ALL = [...Object.keys(LAYERS), 'app.ts', 'server.ts'];
-const zones = Object.entries(LAYERS).map(([layer, allowed]) => ({
-  target: `./src/${layer}`,
-  from: ALL.filter((x) => x !== layer && !allowed.includes(x)).map((x) => `./src/${x}`),
-  message: `CONVENTIONS.md §2: src/${layer} may import only ${allowed.join(', ') || 'nothing in src'}.`,
-}));
-
-/** package -> the only src paths allowed to import it. */
-const CONFINED = {
-  seedrandom: ['src/random/**'],
-  ioredis: ['src/cohort/store/redis.ts'],
-  fhirpath: ['src/fhir/search/**'],
-  'fhirpath/*': ['src/fhir/search/**'],
-  express: ['src/http/**'],
-  '@as-integrations/express5': ['src/http/**'],
-  graphql: ['src/graphql/**'],
-  '@apollo/server': ['src/graphql/**', 'src/http/**'],
-  dataloader: ['src/graphql/**'],
-  commander: ['src/cli/**'],
-  pino: ['src/cli/**', 'src/app.ts', 'src/server.ts', 'src/http/**', 'src/util/logger.ts'],
-};
-const confinedConfigs = Object.entries(CONFINED).map(([pkg, allowed]) => ({
-  files: ['src/**/*.ts'],
-  ignores: allowed,
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      { patterns: [{ group: [pkg], message: `${pkg} is confined to ${allowed.join(', ')}` }] },
-    ],
-  },
-}));
+import { layerZones, srcRestrictionConfigs } from './eslint.layers.mjs';
 
 export default tseslint.config(
   {
@@ -94,44 +37,42 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
       'import/no-cycle': 'error',
-      'import/no-restricted-paths': ['error', { zones }],
+      'import/no-restricted-paths': ['error', { zones: layerZones(), basePath: import.meta.dirname }],
+      'import/no-extraneous-dependencies': [
+        'error',
+        {
+          devDependencies: false,
+          optionalDependencies: false,
+          peerDependencies: false,
+          packageDir: import.meta.dirname,
+        },
+      ],
+      // Everywhere; src/ adds Date and process.env (srcRestrictionConfigs).
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'Use an Rng from src/random (determinism).' },
-        { object: 'Date', property: 'now', message: 'Use src/util/clock.ts.' },
-      ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'Use src/util/clock.ts for "now".',
-        },
-        {
-          selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Only src/config.ts reads process.env.',
-        },
       ],
       'no-console': 'error',
     },
   },
-  ...confinedConfigs,
-  {
-    files: ['src/util/clock.ts'],
-    rules: { 'no-restricted-properties': 'off', 'no-restricted-syntax': 'off' },
-  },
-  {
-    files: ['src/config.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
-  },
+  ...srcRestrictionConfigs(),
   {
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {
+    // Tests, benchmarks and scripts may use dev dependencies (src/ may not: it ships).
     files: ['bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
     rules: {
-      'no-restricted-syntax': 'off',
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random' }],
+      'import/no-extraneous-dependencies': [
+        'error',
+        {
+          devDependencies: true,
+          optionalDependencies: false,
+          peerDependencies: false,
+          packageDir: import.meta.dirname,
+        },
+      ],
     },
   },
   {

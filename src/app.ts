@@ -13,7 +13,7 @@ import type { GraphqlService } from './graphql';
 import { createGraphqlService, createModelPort, GRAPHQL_OPERATION_DEFINITION } from './graphql';
 import { loadReports, reportHandler } from './evaluate';
 import { createHttpApp } from './http';
-import { packageFile } from './util/package-root';
+import { packageFile } from './util';
 
 let shippedReports: ReturnType<typeof loadReports> | undefined;
 /** The trust reports shipped in seeds/ (read once, on first request), by model hash. */

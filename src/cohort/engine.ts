@@ -1,3 +1,5 @@
+import type { Resource } from 'fhir/r4';
+
 import type { GenerateContext } from '../generate';
 import type { Rng } from '../random';
 import type { Row, Schema, WhereJson } from '../schema';
@@ -19,11 +21,8 @@ export interface SamplerLike {
 /** The generation context of one patient. */
 export type PatientContext = GenerateContext;
 
-/** A FHIR resource as cohort/ sees it: an object with a type and an id. */
-export interface ResourceLike {
-  readonly resourceType: string;
-  readonly id?: string;
-}
+/** A FHIR resource as cohort/ hands it on: the R4 base Resource (@types/fhir `fhir/r4`, the project's one set of R4 types). */
+export type ResourceLike = Resource;
 
 /** A generated patient: its profile and its resources (generate/'s PatientRecord). */
 export interface RecordLike {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
 import { NotFoundError, SynthfhirError } from '../errors';
-import { packageFile } from '../util/package-root';
+import { packageFile } from '../util';
 
 import type { ModelLike } from './engine';
 

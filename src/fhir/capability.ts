@@ -1,14 +1,14 @@
 import type { FhirContext, Handler, Interaction, Route } from './context';
 import { EXTRA_TYPES, isServedType, SERVED_TYPES } from './context';
 import { FHIR_JSON } from './outcome';
-import type { Resource } from './types';
+import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceInteraction } from './types';
 
 /** R4 version this facade speaks. */
 export const FHIR_VERSION = '4.0.1';
 /** Response formats served (XML requests get 406). */
 export const FORMATS = ['application/fhir+json', 'json'] as const;
 
-const TYPE_INTERACTIONS: readonly Interaction[] = ['read', 'vread', 'history-instance', 'search-type'];
+const TYPE_INTERACTIONS: readonly (Interaction & CapabilityStatementRestResourceInteraction['code'])[] = ['read', 'vread', 'history-instance', 'search-type'];
 
 /** Every type the CapabilityStatement describes: the searchable ones, then those with explicit routes. */
 export const CAPABILITY_TYPES: readonly string[] = [...SERVED_TYPES, ...EXTRA_TYPES];
@@ -31,7 +31,7 @@ function uniqueOperations(routes: readonly Route[]): { name: string; definition:
  * by hand, so it cannot advertise what is not served nor hide what is (a test checks both ways).
  * See: CONVENTIONS.md §5 example 4; https://hl7.org/fhir/R4/capabilitystatement.html
  */
-export function capabilityStatement(ctx: FhirContext, routes: readonly Route[], baseUrl: string): Resource {
+export function capabilityStatement(ctx: FhirContext, routes: readonly Route[], baseUrl: string): CapabilityStatement {
   const resource = CAPABILITY_TYPES.map((type) => {
     const interaction = TYPE_INTERACTIONS.filter((i) =>
       routes.some((r) => r.interaction === i && typesOf(r).includes(type)),
@@ -43,7 +43,7 @@ export function capabilityStatement(ctx: FhirContext, routes: readonly Route[], 
     const operation = uniqueOperations(
       routes.filter((r) => r.operation !== undefined && r.operation.level !== 'system' && typesOf(r).includes(type)),
     );
-    return {
+    const resource: CapabilityStatementRestResource = {
       type,
       profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
       interaction,
@@ -65,6 +65,7 @@ export function capabilityStatement(ctx: FhirContext, routes: readonly Route[], 
       })),
       ...(operation.length > 0 ? { operation } : {}),
     };
+    return resource;
   });
   const systemOperations = uniqueOperations(routes.filter((r) => r.operation?.level === 'system'));
   return {

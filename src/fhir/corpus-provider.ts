@@ -3,7 +3,6 @@ import { LruCache } from '../cohort';
 import { isSynthfhirError, SynthfhirError } from '../errors';
 
 import { ResourceCorpus } from './resource-corpus';
-import type { Resource } from './types';
 
 /**
  * The largest cohort an unscoped search (one not limited to given patients) may run over. Its
@@ -38,7 +37,7 @@ export class CorpusProvider {
     let c = this.recordCorpora.get(record);
     if (c === undefined) {
       c = new ResourceCorpus();
-      c.addPatient(record.patientId, this.cohorts.resourcesOf(record) as readonly Resource[]);
+      c.addPatient(record.patientId, this.cohorts.resourcesOf(record));
       this.recordCorpora.set(record, c);
     }
     return c;
@@ -86,7 +85,7 @@ export class CorpusProvider {
     }
     if (records.length === 1) return this.recordCorpus(records[0]);
     const c = new ResourceCorpus();
-    for (const r of records) c.addPatient(r.patientId, this.cohorts.resourcesOf(r) as readonly Resource[]);
+    for (const r of records) c.addPatient(r.patientId, this.cohorts.resourcesOf(r));
     return c;
   }
 
@@ -95,7 +94,7 @@ export class CorpusProvider {
     for (let i = 0; i < cohort.spec.size; i++) {
       if (i > 0 && i % BUILD_CHUNK_PATIENTS === 0) await yieldToEventLoop();
       const record = this.cohorts.recordAt(cohort, i);
-      c.addPatient(record.patientId, this.cohorts.resourcesOf(record) as readonly Resource[]);
+      c.addPatient(record.patientId, this.cohorts.resourcesOf(record));
     }
     return c;
   }

@@ -1,3 +1,6 @@
+import { jsonOf } from './search';
+import type { Resource } from './types';
+
 /**
  * FHIR date/dateTime/instant values as half-open UTC ranges [lo, hi) at their own precision:
  * "2020" is all of 2020, "2020-03-04" that day, a dateTime to the second that second.
@@ -54,7 +57,8 @@ function rangeOfPeriod(p: unknown): DateRange | undefined {
  * Condition.onset[x]/recordedDate) for `$everything` start/end; undefined for resources with none
  * (Patient), which are always in scope.
  */
-export function careDateRange(r: Json): DateRange | undefined {
+export function careDateRange(resource: Resource): DateRange | undefined {
+  const r = jsonOf(resource);
   switch (r.resourceType) {
     case 'Encounter':
       return rangeOfPeriod(r.period);

@@ -8,6 +8,14 @@ import type { Resource } from './search/types';
 
 /** Any FHIR resource, as far as the facade needs to know (the same structural type search uses). */
 export type { Resource, ResourceMeta as Meta } from './search/types';
+/** R4 resources the facade builds itself, from the project's one set of R4 types (@types/fhir `fhir/r4`). */
+export type {
+  CapabilityStatement,
+  CapabilityStatementRestResource,
+  CapabilityStatementRestResourceInteraction,
+  Group,
+  GroupCharacteristic,
+} from 'fhir/r4';
 
 export interface FhirRequest {
   /** HTTP method (GET, POST...); HEAD is served as GET. */

@@ -85,9 +85,11 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
     stateOf(res).responseType = 'application/json';
     try {
       const details = await options.health();
-      sendResource(res, 200, {}, { resourceType: 'Health', status: 'ok', ...details });
+      const ok = { resourceType: 'Health', status: 'ok', ...details };
+      sendResource(res, 200, {}, ok);
     } catch {
-      sendResource(res, 503, {}, { resourceType: 'Health', status: 'unavailable' });
+      const unavailable = { resourceType: 'Health', status: 'unavailable' };
+      sendResource(res, 503, {}, unavailable);
     }
   });
 

@@ -4,6 +4,6 @@ export { serializeModel, parseModel, buildModel } from './model';
 export type { Model } from './model';
 export { MODEL_FORMAT_VERSION } from './model-format';
 export type { ModelJson, ModelParams } from './model-format';
-export { prepareSampler, sampleOne, sample, support, PROBABILITY_FLOOR } from './sample';
+export { prepareSampler, sampleOne, sample, sampleRowAt, support, PROBABILITY_FLOOR } from './sample';
 export type { Sampler } from './sampler';
 export { logDensity } from './log-density';

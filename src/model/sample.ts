@@ -89,13 +89,20 @@ export function sampleOne(model: Model, where: Where | WhereJson | undefined, ke
   return prepareSampler(model, where).sample(streamFor(key));
 }
 
-/** n profiles; row i uses streamFor({modelHash, cohortId: `sample:${seed}`, index: i, part: 'profile'}). */
+/**
+ * Row `index` of the seeded sample of `model`, drawn by `sampler` (from prepareSampler(model, where))
+ * from streamFor({ modelHash, cohortId: `sample:${seed}`, index, part: 'profile' }). Each row has its
+ * own stream, so a caller writing rows in chunks gets the rows of sample(model, { n, where, seed }).
+ */
+export function sampleRowAt(model: Model, sampler: Sampler, seed: number | string, index: number): Row {
+  return sampler.sample(streamFor({ modelHash: model.hash, cohortId: `sample:${String(seed)}`, index, part: 'profile' }));
+}
+
+/** n profiles; row i is sampleRowAt(model, sampler, seed, i). */
 export function sample(model: Model, options: { readonly n: number; readonly where?: Where | WhereJson; readonly seed: number | string }): Row[] {
   const sampler = prepareSampler(model, options.where);
   const rows: Row[] = [];
-  for (let i = 0; i < options.n; i++) {
-    rows.push(sampler.sample(streamFor({ modelHash: model.hash, cohortId: `sample:${String(options.seed)}`, index: i, part: 'profile' })));
-  }
+  for (let i = 0; i < options.n; i++) rows.push(sampleRowAt(model, sampler, options.seed, i));
   return rows;
 }
 

@@ -1,3 +1,5 @@
+import type { Coding as R4Coding } from 'fhir/r4';
+
 /**
  * The schema: one entry per variable the model covers, named exactly as the NHANES CSV column.
  * It is the one place where model/ (kind, bounds, categories, structure) and fhir/ (codes, units,
@@ -19,12 +21,8 @@ export type Value = string | number;
 /** One row/profile: variable name → value; absent or undefined = missing / not applicable. */
 export type Row = Readonly<Record<string, Value | undefined>>;
 
-/** A FHIR Coding. */
-export interface Coding {
-  readonly system: string;
-  readonly code: string;
-  readonly display: string;
-}
+/** A FHIR Coding as the schema states it: R4's Coding (@types/fhir `fhir/r4`) with system, code and display required. */
+export type Coding = Readonly<Required<Pick<R4Coding, 'system' | 'code' | 'display'>>>;
 
 export type ObservationCategory = 'vital-signs' | 'laboratory' | 'social-history' | 'survey' | 'exam';
 

@@ -1,8 +1,10 @@
 import { CohortService, createMemoryStore, ModelRegistry } from '../../src/cohort';
 import type { Cohort } from '../../src/cohort';
-import type { FhirContext, FhirRequest, FhirResponse, FhirRouter, Resource } from '../../src/fhir';
+import type { FhirContext, FhirRequest, FhirRouter } from '../../src/fhir';
 import { CorpusProvider, createFhirRouter, createSearchPort } from '../../src/fhir';
 
+import type { JsonResource, JsonResponse } from './json';
+import { jsonResponse } from './json';
 import { memoryLogger } from './stub-app';
 import type { MemoryLogger } from './stub-app';
 import { createStubEngine, STUB_MODEL } from './stub-engine';
@@ -19,8 +21,8 @@ export interface RouterHarness {
   readonly cohort: Cohort;
   readonly logger: MemoryLogger;
   /** GET (or another method) a path with a query string, e.g. get('Patient?_count=2'). */
-  get(pathAndQuery: string, headers?: Record<string, string>): Promise<FhirResponse>;
-  request(req: Partial<FhirRequest> & { path: string }): Promise<FhirResponse>;
+  get(pathAndQuery: string, headers?: Record<string, string>): Promise<JsonResponse>;
+  request(req: Partial<FhirRequest> & { path: string }): Promise<JsonResponse>;
 }
 
 /** A router over the stub engine and the real search, with a registered default cohort. */
@@ -46,9 +48,9 @@ export async function routerHarness(defaultSize = 30, limits = { defaultCount: 2
     logger,
   };
   const router = createFhirRouter(context);
-  const request = (req: Partial<FhirRequest> & { path: string }): Promise<FhirResponse> =>
-    router.handle({ method: 'GET', query: [], headers: {}, baseUrl: BASE_URL, ...req });
-  const get = (pathAndQuery: string, headers: Record<string, string> = {}): Promise<FhirResponse> => {
+  const request = async (req: Partial<FhirRequest> & { path: string }): Promise<JsonResponse> =>
+    jsonResponse(await router.handle({ method: 'GET', query: [], headers: {}, baseUrl: BASE_URL, ...req }));
+  const get = (pathAndQuery: string, headers: Record<string, string> = {}): Promise<JsonResponse> => {
     const [path, q] = pathAndQuery.split('?');
     return request({ path, query: q === undefined ? [] : [...new URLSearchParams(q)], headers });
   };
@@ -56,13 +58,13 @@ export async function routerHarness(defaultSize = 30, limits = { defaultCount: 2
 }
 
 /** Entries of a Bundle body with a given search mode. */
-export function entriesOf(body: Resource, mode?: string): Resource[] {
-  const entry = (body.entry ?? []) as { resource: Resource; search?: { mode: string } }[];
+export function entriesOf(body: JsonResource, mode?: string): JsonResource[] {
+  const entry = (body.entry ?? []) as { resource: JsonResource; search?: { mode: string } }[];
   return entry.filter((e) => mode === undefined || e.search?.mode === mode).map((e) => e.resource);
 }
 
 /** The URL of a Bundle link, or undefined. */
-export function linkOf(body: Resource, relation: string): string | undefined {
+export function linkOf(body: JsonResource, relation: string): string | undefined {
   return ((body.link ?? []) as { relation: string; url: string }[]).find((l) => l.relation === relation)?.url;
 }
 

@@ -1,7 +1,6 @@
 import { InvalidInputError } from '../../errors';
-import { prepareSampler } from '../../model';
+import { prepareSampler, sampleRowAt } from '../../model';
 import type { Model, Sampler } from '../../model';
-import { streamFor } from '../../random';
 import { csvField, outputColumns } from '../../schema';
 import type { Row } from '../../schema';
 import type { CliIo, Output } from '../io';
@@ -44,9 +43,8 @@ function ndjsonLine(columns: readonly string[], row: Row): string {
 }
 
 /**
- * Writes n rows; row i is drawn from streamFor({ modelHash, cohortId: `sample:${seed}`, index: i,
- * part: 'profile' }), the key model.sample() uses, so the output equals sample(model, { n, where,
- * seed }) and never depends on chunking.
+ * Writes n rows; row i is sampleRowAt(model, sampler, seed, i), as in model's sample(), so the output
+ * equals sample(model, { n, where, seed }) and never depends on chunking.
  */
 async function writeRows(model: Model, sampler: Sampler, n: number, seed: number | string, format: Format, out: Output): Promise<void> {
   const columns = outputColumns(model.schema);
@@ -55,8 +53,7 @@ async function writeRows(model: Model, sampler: Sampler, n: number, seed: number
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     let chunk = '';
     for (let i = start; i < Math.min(n, start + CHUNK_ROWS); i++) {
-      const rng = streamFor({ modelHash: model.hash, cohortId: `sample:${seed}`, index: i, part: 'profile' });
-      chunk += line(columns, sampler.sample(rng));
+      chunk += line(columns, sampleRowAt(model, sampler, seed, i));
     }
     await out.write(chunk);
   }

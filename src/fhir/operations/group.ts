@@ -2,7 +2,7 @@ import type { Cohort } from '../../cohort';
 import { patientIdOf } from '../../cohort';
 import type { WhereValue } from '../../schema';
 import { canonicalJson } from '../../util';
-import type { Resource } from '../types';
+import type { Group, GroupCharacteristic } from '../types';
 
 /** HTEST: every resource says it is test data. See: DESIGN.md "FHIR facade". */
 const HTEST = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HTEST', display: 'test health data' };
@@ -16,7 +16,7 @@ export const MAX_LISTED_MEMBERS = 1000;
 type Range = { gt?: number; gte?: number; lt?: number; lte?: number };
 
 /** One Group.characteristic for one constraint of the where (R4 needs code, value[x], exclude). */
-function characteristic(name: string, value: WhereValue): Record<string, unknown> {
+function characteristic(name: string, value: WhereValue): GroupCharacteristic {
   const code = { text: name };
   if (typeof value === 'string') return { code, valueCodeableConcept: { text: value }, exclude: false };
   if (typeof value === 'number') return { code, valueQuantity: { value }, exclude: false };
@@ -37,7 +37,7 @@ function characteristic(name: string, value: WhereValue): Record<string, unknown
  * A cohort as an actual Group: quantity = size, one characteristic per where constraint, members
  * when there are at most MAX_LISTED_MEMBERS, the spec in an extension. See: DESIGN.md "Cohorts".
  */
-export function toGroup(cohort: Cohort): Resource {
+export function toGroup(cohort: Cohort): Group {
   const { spec } = cohort;
   const members =
     spec.size <= MAX_LISTED_MEMBERS

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 import { didYouMean, SynthfhirError } from '../../errors';
-import { packageFile } from '../../util/package-root';
+import { packageFile } from '../../util';
 import type { Resource } from '../types';
 
 /** The parts of an R4 OperationDefinition that drive input parsing. */

@@ -1,5 +1,6 @@
 import { parseReference } from './entries';
 import type { TypedValue } from './fhirpath-engine';
+import { jsonOf } from './json';
 import type { Resource } from './types';
 
 /**
@@ -11,7 +12,7 @@ export type FastExtractor = (resource: Resource) => TypedValue[];
 
 type Obj = Readonly<Record<string, unknown>>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const asObj = (r: Resource): Obj => r;
+const asObj = (r: Resource): Obj => jsonOf(r);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 /** Values of `field` (single or repeating) typed `fhirType`; nulls skipped like FHIRPath does. */

@@ -55,3 +55,6 @@ export {
   TOTAL_MODES,
 } from './result-params';
 export type { ShapeParams } from './result-params';
+/** The one structural (JSON) view of typed R4 resources, for reads by run-time element names. */
+export { jsonOf, resourceOf } from './json';
+export type { JsonObject } from './json';

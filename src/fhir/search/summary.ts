@@ -1,3 +1,4 @@
+import { jsonOf, resourceOf } from './json';
 import { elementsOf } from './registry';
 import type { Coding, Resource, SummaryMode } from './types';
 
@@ -35,13 +36,13 @@ function withTag(meta: unknown): Json {
 }
 
 function subset(resource: Resource, names: readonly string[]): Resource {
-  const src = resource as unknown as Json;
+  const src = jsonOf(resource);
   const out: Json = { resourceType: resource.resourceType };
   const keep = new Set<string>();
   for (const name of ['id', 'meta', ...names]) for (const k of keysFor(src, name)) keep.add(k);
   for (const k of Object.keys(src)) if (keep.has(k)) out[k] = src[k]; // source key order
   out.meta = withTag(src.meta);
-  return out as unknown as Resource;
+  return resourceOf(out);
 }
 
 /** The resource as `_summary=mode` asks; `false` and `count` return it as is. */

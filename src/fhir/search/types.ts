@@ -1,30 +1,11 @@
+import type { Coding, Meta as ResourceMeta, Resource } from 'fhir/r4';
+
 /**
- * Any FHIR R4 resource as JSON. Search reads resources structurally (FHIRPath and plain property
- * reads), so this is all it needs; the generator's typed resources and parsed JSON both fit.
+ * Any FHIR R4 resource: @types/fhir's R4 `Resource` (the project's one set of R4 types). Search
+ * reads resources structurally (FHIRPath and plain property reads through `fieldsOf`), so the
+ * generator's typed resources and parsed JSON both fit, with no cast at the seam.
  */
-export interface Resource {
-  readonly resourceType: string;
-  readonly id?: string;
-  readonly meta?: ResourceMeta;
-  readonly [key: string]: unknown;
-}
-
-/** Resource.meta, as far as search reads it. */
-export interface ResourceMeta {
-  readonly versionId?: string;
-  readonly lastUpdated?: string;
-  readonly source?: string;
-  readonly profile?: readonly string[];
-  readonly security?: readonly Coding[];
-  readonly tag?: readonly Coding[];
-}
-
-/** A FHIR Coding (for the tags search adds). */
-export interface Coding {
-  readonly system?: string;
-  readonly code?: string;
-  readonly display?: string;
-}
+export type { Coding, Resource, ResourceMeta };
 
 /**
  * What a search runs over: the resources in scope, by type. Objects are treated as immutable and

@@ -1,4 +1,4 @@
-import type { Resource } from '../../../src/fhir';
+import type { JsonResource } from '../../support/json';
 import { CAPABILITY_TYPES, FHIR_VERSION, SERVED_TYPES, typesOf } from '../../../src/fhir';
 import { searchParametersFor } from '../../../src/fhir/search';
 import { routerHarness } from '../../support/stub-router';
@@ -30,7 +30,7 @@ const SUFFIX: Record<string, string> = { Patient: '', Encounter: '-e0', Observat
 
 describe('CapabilityStatement ↔ routes', () => {
   let h: RouterHarness;
-  let cap: Resource;
+  let cap: JsonResource;
   let resources: CapResource[];
   const idOf = (type: string): string => (type === 'Group' ? h.cohort.id : `${h.cohort.id}-2${SUFFIX[type]}`);
 

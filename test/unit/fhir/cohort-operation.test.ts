@@ -1,9 +1,9 @@
-import type { Resource } from '../../../src/fhir';
+import type { JsonResource } from '../../support/json';
 import { cohortOperationDefinition, MAX_LISTED_MEMBERS, parseOperationInput } from '../../../src/fhir';
 import { routerHarness } from '../../support/stub-router';
 import type { RouterHarness } from '../../support/stub-router';
 
-const issueOf = (body: Resource): { code: string; diagnostics: string; expression?: string[] } =>
+const issueOf = (body: JsonResource): { code: string; diagnostics: string; expression?: string[] } =>
   (body.issue as { code: string; diagnostics: string; expression?: string[] }[])[0];
 
 describe('Group/$cohort and Group read', () => {
@@ -16,7 +16,7 @@ describe('Group/$cohort and Group read', () => {
     const where = encodeURIComponent(JSON.stringify({ sex: 'female', age_years: { gte: 40, lte: 65 } }));
     const r = await h.get(`Group/$cohort?size=6&seed=11&name=women&where=${where}`);
     expect(r.status).toBe(200);
-    const g = r.body as Resource & { member: { entity: { reference: string } }[] };
+    const g = r.body as JsonResource & { member: { entity: { reference: string } }[] };
     expect(g).toMatchObject({
       resourceType: 'Group',
       actual: true,

@@ -1,10 +1,10 @@
+import type { JsonResource } from '../../support/json';
 import { parsePatientId } from '../../../src/cohort';
-import type { Resource } from '../../../src/fhir';
 import { MAX_UNSCOPED_COHORT_SIZE } from '../../../src/fhir';
 import { entriesOf, linkOf, relative, routerHarness } from '../../support/stub-router';
 import type { RouterHarness } from '../../support/stub-router';
 
-const issueOf = (body: Resource): { code: string; diagnostics: string; expression?: string[] } =>
+const issueOf = (body: JsonResource): { code: string; diagnostics: string; expression?: string[] } =>
   (body.issue as { code: string; diagnostics: string; expression?: string[] }[])[0];
 
 describe('FHIR router', () => {

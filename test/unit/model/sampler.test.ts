@@ -1,5 +1,5 @@
 import { UnsupportedSubgroupError } from '../../../src/errors';
-import { prepareSampler, sample, sampleOne, support } from '../../../src/model';
+import { prepareSampler, sample, sampleOne, sampleRowAt, support } from '../../../src/model';
 import { rngFromSeed, streamFor } from '../../../src/random';
 import { isApplicable, parseWhere, rowSatisfies } from '../../../src/schema';
 import type { Row, WhereJson } from '../../../src/schema';
@@ -110,6 +110,14 @@ describe('conditional sampling (tiny model)', () => {
     expect(sampleOne(model, { sex: 'male' }, key)).toEqual(a);
     const rows = sample(model, { n: 4, seed: 'abc', where: { sex: 'male' } });
     expect(rows[3]).toEqual(prepareSampler(model, { sex: 'male' }).sample(streamFor({ modelHash: model.hash, cohortId: 'sample:abc', index: 3, part: 'profile' })));
+  });
+
+  it('gives row i of a seeded sample alone (sampleRowAt), whatever rows come before it', () => {
+    const rows = sample(model, { n: 6, seed: 7, where: { sex: 'female' } });
+    const sampler = prepareSampler(model, { sex: 'female' });
+    expect([5, 0, 3].map((i) => sampleRowAt(model, sampler, 7, i))).toEqual([rows[5], rows[0], rows[3]]);
+    expect(sampleRowAt(model, sampler, '7', 2)).toEqual(rows[2]);
+    expect(sampleRowAt(model, sampler, 8, 2)).not.toEqual(rows[2]);
   });
 
   it('reports effective records as probability × Kish effective sample size', () => {

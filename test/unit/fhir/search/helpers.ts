@@ -10,18 +10,19 @@ import {
   type SearchResult,
 } from '../../../../src/fhir/search';
 import type { Resource } from '../../../../src/fhir/search/types';
+import type { JsonResource } from '../../../support/json';
 import { allResources, generatePatientRecord } from '../../../../src/generate';
 import { computeDerived, defaultSchema, parseCsvTable } from '../../../../src/schema';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 
 /** The MIMIC-IV demo subset (ODbL; test/fixtures/mimic/README.md): 30 Patients, their Encounters and Conditions. */
-export function mimicResources(): Resource[] {
+export function mimicResources(): JsonResource[] {
   return ['Patient', 'Encounter', 'Condition'].flatMap((f) =>
     readFileSync(join(ROOT, 'test', 'fixtures', 'mimic', `${f}.ndjson`), 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Resource),
+      .map((l) => JSON.parse(l) as JsonResource),
   );
 }
 
@@ -31,13 +32,13 @@ const META = { lastUpdated: '2024-06-01T00:00:00Z', tag: [{ system: 'http://term
 const vital = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] };
 const lab = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory', display: 'Laboratory' }] };
 
-function obs(id: string, patient: string, body: Record<string, unknown>): Resource {
+function obs(id: string, patient: string, body: Record<string, unknown>): JsonResource {
   return { resourceType: 'Observation', id, meta: META, status: 'final', subject: { reference: `Patient/${patient}` }, ...body };
 }
 
 /** Hand-written Observations over patients h1..h3 (and one Group subject), each for a search edge case. */
-export function handResources(): Resource[] {
-  const a1c = (id: string, patient: string, value: number, when: string): Resource =>
+export function handResources(): JsonResource[] {
+  const a1c = (id: string, patient: string, value: number, when: string): JsonResource =>
     obs(id, patient, {
       category: [lab],
       code: { coding: [{ system: LOINC, code: '4548-4', display: 'Hemoglobin A1c/Hemoglobin.total in Blood' }], text: 'HbA1c' },
@@ -81,7 +82,7 @@ export function handResources(): Resource[] {
     obs('h3-lmp', 'h3', { code: { coding: [{ system: LOINC, code: '8665-2', display: 'Last menstrual period start date' }] }, valueDateTime: '2023-02-14', effectiveDateTime: '2023-03-03' }),
     { resourceType: 'Condition', id: 'h1-c1', meta: META, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006', display: 'Diabetes mellitus type 2' }] }, subject: { reference: 'Patient/h1' }, onsetDateTime: '2015', recordedDate: '2015-06-01' },
     { resourceType: 'Condition', id: 'h2-c1', meta: META, code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display: 'Hypertension' }] }, subject: { reference: 'Patient/h2' }, onsetAge: { value: 45, unit: 'a', system: UCUM, code: 'a' }, abatementRange: { low: { value: 50, unit: 'a', system: UCUM, code: 'a' } } },
-  ].map((r) => JSON.parse(JSON.stringify(r)) as Resource);
+  ].map((r) => JSON.parse(JSON.stringify(r)) as JsonResource);
 }
 
 let generatedCache: { n: number; resources: Resource[] } | undefined;
@@ -95,7 +96,7 @@ export function generatedResources(n: number): Resource[] {
   for (let index = 0; index < n; index++) {
     const profile = computeDerived(schema, table.rows[index]);
     const record = generatePatientRecord(profile, { schema, modelHash: 'test', cohortId: 't', index, asOf: '2025-01-01', lookbackYears: 3 });
-    resources.push(...(allResources(record) as unknown as Resource[]));
+    resources.push(...(allResources(record)));
   }
   generatedCache = { n, resources };
   return resources;

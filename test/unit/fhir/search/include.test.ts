@@ -1,5 +1,6 @@
+import type { JsonResource } from '../../../support/json';
 import { resolveIncludes } from '../../../../src/fhir/search';
-import type { Resource, SearchCorpus } from '../../../../src/fhir/search/types';
+import type { SearchCorpus } from '../../../../src/fhir/search/types';
 import { handCorpus, mimicResources, pairs, run, testCorpus } from './helpers';
 
 function included(corpus: SearchCorpus, type: string, query: string, fastPaths = true): string[] {
@@ -21,7 +22,7 @@ describe('_include', () => {
   });
   test(':iterate follows from included resources; plain _include does not', () => {
     const mimic = mimicResources();
-    const cond = mimic.find((r) => r.resourceType === 'Condition') as Resource & { encounter: { reference: string }; subject: { reference: string } };
+    const cond = mimic.find((r) => r.resourceType === 'Condition') as JsonResource & { encounter: { reference: string }; subject: { reference: string } };
     const c = testCorpus();
     expect(included(c, 'Condition', `_id=${cond.id}&_include=Condition:encounter&_include:iterate=Encounter:subject`)).toEqual([
       cond.encounter.reference,

@@ -1,6 +1,6 @@
+import type { JsonResource } from '../../../support/json';
 import { handCorpus, ids, mimicResources, run, testCorpus } from './helpers';
 import { corpusFromResources } from '../../../../src/fhir/search';
-import type { Resource } from '../../../../src/fhir/search/types';
 
 const hand = handCorpus();
 const H1_OBS = ['h1-o1', 'h1-o2', 'h1-o3', 'h1-bp'];
@@ -25,7 +25,7 @@ describe('reference', () => {
     expect(ids(hand, 'Observation', 'subject:Device=h1')).toEqual([]);
   });
   test('real MIMIC partOf links ICU stays to their admissions', () => {
-    const icu = mimicResources().find((r) => r.resourceType === 'Encounter' && r.partOf !== undefined) as Resource & {
+    const icu = mimicResources().find((r) => r.resourceType === 'Encounter' && r.partOf !== undefined) as JsonResource & {
       partOf: { reference: string };
     };
     expect(ids(testCorpus(), 'Encounter', `part-of=${icu.partOf.reference}`)).toContain(icu.id);
@@ -85,7 +85,7 @@ describe('reverse chaining (_has)', () => {
 });
 
 describe('reference :identifier and uri parameters', () => {
-  const c = corpusFromResources([
+  const c = corpusFromResources(<JsonResource[]>[
     { resourceType: 'Observation', id: 'p1', status: 'final', code: { text: 'x' }, performer: [{ identifier: { system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567893' } }], meta: { profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab'], source: 'urn:uuid:5e3f' } },
     { resourceType: 'Observation', id: 'p2', status: 'final', code: { text: 'x' }, performer: [{ reference: 'Practitioner/9' }], meta: { profile: ['http://example.org/StructureDefinition/other'] } },
   ]);

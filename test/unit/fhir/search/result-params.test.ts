@@ -1,5 +1,5 @@
+import type { JsonResource } from '../../../support/json';
 import { applyElements, applySummary, SUBSETTED_TAG } from '../../../../src/fhir/search';
-import type { Resource } from '../../../../src/fhir/search/types';
 import { handCorpus, ids, mimicResources, run } from './helpers';
 
 const hand = handCorpus();
@@ -75,7 +75,7 @@ describe('_summary and _elements', () => {
     expect(run(hand, 'Patient', '_elements=gendr,gender').warnings[0]).toContain('did you mean "gender"?');
   });
   test('_summary=true keeps summary elements and tags SUBSETTED', () => {
-    const s = applySummary(mimicPatient, 'true') as Resource & Record<string, unknown>;
+    const s = applySummary(mimicPatient, 'true') as JsonResource & Record<string, unknown>;
     expect(Object.keys(s)).toEqual(expect.arrayContaining(['resourceType', 'id', 'meta', 'identifier', 'name', 'gender', 'birthDate']));
     expect(s.text).toBeUndefined();
     expect(s.extension).toBeUndefined();
@@ -88,15 +88,15 @@ describe('_summary and _elements', () => {
     expect(Object.keys(applySummary(obs, 'text')).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'status']);
   });
   test('_summary=data drops only the narrative; false returns the resource itself', () => {
-    const d = applySummary(mimicPatient, 'data') as Record<string, unknown>;
+    const d = applySummary(mimicPatient, 'data') as JsonResource;
     expect(d.text).toBeUndefined();
     expect(d.extension).toEqual(mimicPatient.extension);
     expect(applySummary(mimicPatient, 'false')).toBe(mimicPatient);
   });
   test('_elements keeps the named elements (choice names too) plus mandatory ones', () => {
-    const e = applyElements(obs, ['value']) as Record<string, unknown>;
+    const e = applyElements(obs, ['value']) as JsonResource;
     expect(Object.keys(e).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'status', 'valueQuantity']);
-    const twice = applyElements(e as unknown as Resource, ['value']);
+    const twice = applyElements(e, ['value']);
     expect(twice.meta?.tag?.filter((t) => t.code === 'SUBSETTED')).toHaveLength(1);
     expect(obs.meta?.tag?.some((t) => t.code === 'SUBSETTED')).toBe(false);
   });

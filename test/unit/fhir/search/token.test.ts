@@ -1,6 +1,6 @@
+import type { JsonResource } from '../../../support/json';
 import { generatedResources, handCorpus, ids, mimicResources, testCorpus } from './helpers';
 import { corpusFromResources } from '../../../../src/fhir/search';
-import type { Resource } from '../../../../src/fhir/search/types';
 
 const hand = handCorpus();
 const A1C = ['h1-o1', 'h1-o2', 'h2-o1', 'h3-o1', 'h1-o3', 'grp-o1'];
@@ -50,7 +50,7 @@ describe('token modifiers', () => {
   });
   test(':of-type matches an Identifier by its type and value', () => {
     const gen = corpusFromResources(generatedResources(3));
-    const patient = gen.resources('Patient')[1] as Resource & { identifier: { value: string }[] };
+    const patient = gen.resources('Patient')[1] as JsonResource & { identifier: { value: string }[] };
     const mrn = patient.identifier[0].value;
     expect(ids(gen, 'Patient', `identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|${mrn}`)).toEqual([patient.id]);
     expect(ids(gen, 'Patient', `identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|SS|${mrn}`)).toEqual([]);
@@ -69,7 +69,7 @@ describe('token targets: code with implicit system, boolean, Identifier, Contact
     expect(ids(hand, 'Patient', 'deceased=false')).toEqual(['h1', 'h3']);
   });
   test('Identifier system|value on real MIMIC patients', () => {
-    const mimic = mimicResources().filter((r) => r.resourceType === 'Patient') as Array<Resource & { identifier: { system: string; value: string }[] }>;
+    const mimic = mimicResources().filter((r) => r.resourceType === 'Patient') as Array<JsonResource & { identifier: { system: string; value: string }[] }>;
     const [p] = mimic;
     const { system, value } = p.identifier[0];
     const c = testCorpus();
@@ -90,7 +90,7 @@ describe('token targets: code with implicit system, boolean, Identifier, Contact
     expect(ids(testCorpus(), 'Patient', '_tag=http://terminology.hl7.org/CodeSystem/v3-ActReason|HTEST')).toEqual(['h1', 'h2', 'h3']);
   });
   test('escaped separators are literal', () => {
-    const c = corpusFromResources([{ resourceType: 'Patient', id: 'e', identifier: [{ system: 'urn:s', value: 'a,b|c' }] }]);
+    const c = corpusFromResources([<JsonResource>{ resourceType: 'Patient', id: 'e', identifier: [{ system: 'urn:s', value: 'a,b|c' }] }]);
     expect(ids(c, 'Patient', 'identifier=urn:s|a\\,b\\|c')).toEqual(['e']);
     expect(ids(c, 'Patient', 'identifier=a\\,b\\|c')).toEqual(['e']);
   });
