@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -127,6 +128,18 @@ describe('own GraphQL API (/graphql)', () => {
     expect(r.Patient).toEqual({ id: pid, ConditionList: [{ id: `${pid}-c0` }] });
     const raw = await request(a.app).post('/fhir/$graphql').send({ query: '{ PatientList(_count: 1) { id } }' });
     expect(raw.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('supports automatic persisted queries on /graphql (hash first, query once)', async () => {
+    const query = '{ models { hash } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const ext = { persistedQuery: { version: 1, sha256Hash } };
+    const miss = await request(a.app).post('/graphql').send({ extensions: ext });
+    expect(miss.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const full = await request(a.app).post('/graphql').send({ query, extensions: ext });
+    expect(full.body.data.models).toHaveLength(1);
+    const hit = await request(a.app).post('/graphql').send({ extensions: ext });
+    expect(hit.body).toEqual(full.body);
   });
 
   it('serves the offline IDE page to browsers, with nothing loaded from elsewhere', async () => {
