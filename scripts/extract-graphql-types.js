@@ -14,7 +14,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const RESOURCE_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'Group'];
+const RESOURCE_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'MedicationRequest', 'Group'];
 /** Elements every GraphQL object leaves out: contained resources are any type (not served). */
 const SKIPPED = new Set(['contained']);
 
