@@ -4,10 +4,13 @@ import pino from 'pino';
 
 import type { Cohort, ModelLike, PatientEngine, RecordLike, Store } from './cohort';
 import type { ModelRegistry } from './cohort';
-import { CohortService, createDefaultEngine, createMemoryStore, createRedisStore, loadModels } from './cohort';
+import { cohortKey, CohortService, createDefaultEngine, createMemoryStore, createRedisStore, isCohortId, loadModels } from './cohort';
 import type { Config } from './config';
 import type { FhirRouter, Logger, SearchPort } from './fhir';
-import { CorpusProvider, createFhirRouter, createSearchPort, MAX_UNSCOPED_COHORT_SIZE } from './fhir';
+import type { FhirContext } from './fhir';
+import { CorpusProvider, createFhirRouter, createRepository, createSearchPort, MAX_UNSCOPED_COHORT_SIZE, SERVED_TYPES } from './fhir';
+import type { GraphqlService } from './graphql';
+import { createGraphqlService, createModelPort, GRAPHQL_OPERATION_DEFINITION } from './graphql';
 import { loadReports, reportHandler } from './evaluate';
 import { createHttpApp } from './http';
 import { packageFile } from './util';
@@ -44,6 +47,7 @@ export interface App {
   readonly cohorts: CohortService<ModelLike, RecordLike>;
   readonly corpora: CorpusProvider;
   readonly defaultCohort: Cohort;
+  readonly graphql: GraphqlService;
   readonly store: Store;
   readonly logger: Logger;
   /** Releases what createApp opened (the store it created). Idempotent. */
@@ -79,9 +83,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ? await createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix })
       : createMemoryStore());
   let closed = false;
+  let graphqlService: GraphqlService | undefined;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    await graphqlService?.stop();
     if (ownStore) await store.close();
     destination?.flushSync();
   };
@@ -100,7 +106,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       name: 'default',
     });
     const corpora = new CorpusProvider(cohorts);
-    const router = createFhirRouter({
+    const fhirContext: FhirContext = {
       cohorts,
       corpora,
       search,
@@ -110,11 +116,47 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       asOf: config.asOf,
       software: { name: 'synthfhir', version: softwareVersion() },
       logger,
-    });
-    // GraphQL (a later issue) registers `$graphql` on the router here and mounts /graphql through
-    // createHttpApp's `mount` hook; fhir/ never imports graphql/.
+    };
+    const router = createFhirRouter(fhirContext);
+    // GraphQL registers `$graphql` on the router (fhir/ never imports graphql/) and http/ mounts /graphql.
+    const graphql = await createGraphqlService(
+      {
+        cohorts,
+        models: createModelPort(models, engine),
+        repositoryFor: (cohortId) => createRepository(fhirContext, { cohortId }),
+        listCohortIds: async () =>
+          (await store.keys(cohortKey('')))
+            .map((k) => k.slice(cohortKey('').length))
+            .filter(isCohortId)
+            .sort(),
+        defaultCohortId: defaultCohort.id,
+        logger,
+        limits: {
+          maxDepth: config.graphqlMaxDepth,
+          maxFields: config.graphqlMaxFields,
+          maxAliases: config.graphqlMaxAliases,
+          maxCost: config.graphqlMaxCost,
+          maxSample: config.graphqlMaxSample,
+          introspection: config.graphqlIntrospection,
+          defaultCount: config.defaultCount,
+          maxCount: config.maxCount,
+        },
+      },
+      search,
+      SERVED_TYPES,
+    );
+    graphqlService = graphql;
+    for (const method of ['GET', 'POST'] as const) {
+      router.addRoute({
+        method,
+        pattern: ['$graphql'],
+        operation: { name: 'graphql', definition: GRAPHQL_OPERATION_DEFINITION, level: 'system' },
+        handler: graphql.fhirHandler,
+      });
+    }
     const app = createHttpApp({
       router,
+      graphql,
       logger,
       maxBodyBytes: config.maxBodyBytes,
       reports: reportHandler(lookupReport),
@@ -133,7 +175,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       );
     }
     logger.info({ store: store.kind, model: models.default.hash, defaultCohort: defaultCohort.id }, 'synthfhir ready');
-    return { app, router, cohorts, corpora, defaultCohort, store, logger, close };
+    return { app, router, cohorts, corpora, defaultCohort, graphql, store, logger, close };
   } catch (e) {
     await close();
     throw e;

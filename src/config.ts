@@ -29,6 +29,14 @@ export interface Config {
   readonly thinStratumRecords: number;
   /** Public base URL for links in bundles (unset: derived from the request). */
   readonly baseUrl: string | undefined;
+  /** GraphQL limits, checked before execution (refused with TOO_COSTLY naming the limit). */
+  readonly graphqlMaxDepth: number;
+  readonly graphqlMaxFields: number;
+  readonly graphqlMaxAliases: number;
+  readonly graphqlMaxCost: number;
+  /** Largest `n` of the own API's sample(). */
+  readonly graphqlMaxSample: number;
+  readonly graphqlIntrospection: boolean;
 }
 
 const intIn = (lo: number, hi: number) =>
@@ -61,6 +69,12 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_RECORD_CACHE_SIZE: intIn(0, 10_000_000).default(5000),
   SYNTHFHIR_THIN_STRATUM_RECORDS: intIn(0, 1_000_000).default(30),
   SYNTHFHIR_BASE_URL: z.string().url().optional(),
+  SYNTHFHIR_GRAPHQL_MAX_DEPTH: intIn(2, 100).default(15),
+  SYNTHFHIR_GRAPHQL_MAX_FIELDS: intIn(1, 100_000).default(1000),
+  SYNTHFHIR_GRAPHQL_MAX_ALIASES: intIn(0, 10_000).default(50),
+  SYNTHFHIR_GRAPHQL_MAX_COST: intIn(1, 100_000_000).default(100_000),
+  SYNTHFHIR_GRAPHQL_MAX_SAMPLE: intIn(1, 100_000).default(1000),
+  SYNTHFHIR_GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
 });
 
 /** Parses an environment into a frozen Config; throws one InvalidInputError naming every bad variable. */
@@ -95,6 +109,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     recordCacheSize: e.SYNTHFHIR_RECORD_CACHE_SIZE,
     thinStratumRecords: e.SYNTHFHIR_THIN_STRATUM_RECORDS,
     baseUrl: e.SYNTHFHIR_BASE_URL,
+    graphqlMaxDepth: e.SYNTHFHIR_GRAPHQL_MAX_DEPTH,
+    graphqlMaxFields: e.SYNTHFHIR_GRAPHQL_MAX_FIELDS,
+    graphqlMaxAliases: e.SYNTHFHIR_GRAPHQL_MAX_ALIASES,
+    graphqlMaxCost: e.SYNTHFHIR_GRAPHQL_MAX_COST,
+    graphqlMaxSample: e.SYNTHFHIR_GRAPHQL_MAX_SAMPLE,
+    graphqlIntrospection: e.SYNTHFHIR_GRAPHQL_INTROSPECTION === 'true',
   });
 }
 

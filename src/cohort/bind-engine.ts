@@ -2,8 +2,9 @@ import { UnsupportedSubgroupError } from '../errors';
 import type { GenerateContext, PatientRecord } from '../generate';
 import { allResources, generatePatientRecord } from '../generate';
 import type { Model } from '../model';
-import { parseModel, prepareRecordSampler, prepareSampler, PROBABILITY_FLOOR, support } from '../model';
-import { formatWhere, parseWhere } from '../schema';
+import { parseModel, prepareRecordSampler, prepareSampler, PROBABILITY_FLOOR, sample, support } from '../model';
+import { formatWhere, outputColumns, parseWhere } from '../schema';
+import type { Row } from '../schema';
 
 import type { PatientEngine } from './engine';
 import { defaultModelPath, loadModelFile, ModelRegistry } from './model-registry';
@@ -28,6 +29,24 @@ export function createDefaultEngine(): PatientEngine<Model, PatientRecord> {
     probabilityFloor: PROBABILITY_FLOOR,
     generatePatientRecord: (profile, ctx: GenerateContext) => generatePatientRecord(profile, ctx),
     allResources: (record) => allResources(record),
+    checkedSupport: (model, whereJson) => {
+      const where = parseWhere(model.schema, whereJson);
+      const s = support(model, where);
+      if (s.probability < PROBABILITY_FLOOR) {
+        prepareSampler(model, where); // throws the model's own message, naming the culprits
+        throw new UnsupportedSubgroupError('UNSUPPORTED_SUBGROUP', { where: JSON.stringify(whereJson), support: s.probability });
+      }
+      return { probability: s.probability, effectiveRecords: s.effectiveRecords };
+    },
+    sampleRows: (model, whereJson, n, seed) => {
+      const where = whereJson === undefined ? undefined : parseWhere(model.schema, whereJson);
+      const columns = outputColumns(model.schema);
+      return sample(model, { n, seed, ...(where !== undefined ? { where } : {}) }).map((row) => {
+        const ordered: Record<string, Row[string]> = {};
+        for (const c of columns) if (row[c] !== undefined) ordered[c] = row[c];
+        return ordered;
+      });
+    },
   };
 }
 

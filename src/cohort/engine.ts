@@ -46,4 +46,12 @@ export interface PatientEngine<M extends ModelLike = ModelLike, R extends Record
   generatePatientRecord(profile: Row, ctx: PatientContext): R;
   /** Every resource of a record: patient, encounters, observations, conditions. */
   allResources(record: R): readonly ResourceLike[];
+  /**
+   * `synthfhir support` for front ends that may not import model/ (GraphQL): the where validated
+   * against the schema, its probability and effective records; UNSUPPORTED_SUBGROUP (naming the
+   * culprits when the sampler can) below the model's floor.
+   */
+  checkedSupport?(model: M, where: WhereJson): { readonly probability: number; readonly effectiveRecords: number };
+  /** `synthfhir sample`'s rows (output column order, missing values absent) for the same model, where, n and seed. */
+  sampleRows?(model: M, where: WhereJson | undefined, n: number, seed: number): readonly Row[];
 }

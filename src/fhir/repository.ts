@@ -200,16 +200,13 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
       return runSearch(corpus, req, used);
     },
     searchByReference: async (type, param, ids, params, options = {}) => {
-      const patients = [
-        ...new Set(
-          ids
-            .map((ref) => ownerPatientId(ref.replace(/^.*\//, '')))
-            .filter((p): p is string => p !== undefined && inScope(p)),
-        ),
-      ];
-      const corpus = await ctx.corpora.patientsCorpus(patients);
+      // A reference to a synthetic resource is held only by resources of the same patient, so each
+      // id is searched in its owner's record corpus (cached with the record, search indexes
+      // included): a batch of N costs N small indexed searches, not a fresh N-patient corpus.
       const out = new Map<string, SearchPage>();
       for (const ref of new Set(ids)) {
+        const owner = ownerPatientId(ref.replace(/^.*\//, ''));
+        const corpus = await ctx.corpora.patientsCorpus(owner !== undefined && inScope(owner) ? [owner] : []);
         const req: SearchRequest = { resourceType: type, params: [[param, ref], ...params], strict: options.strict === true };
         out.set(ref, runSearch(corpus, req, parsePatientId(ref.replace(/^.*\//, ''))?.cohortId));
       }

@@ -6,9 +6,11 @@ import type { NextFunction, Request, Response } from 'express';
 import type { CohortService, ModelLike, RecordLike } from '../cohort';
 import { ProtocolError, SynthfhirError } from '../errors';
 import type { FhirRouter, Logger } from '../fhir';
+import type { GraphqlService } from '../graphql';
 
 import { COHORTS_PATH, cohortsRouter } from './cohorts-api';
 import { expressError } from './express-errors';
+import { idePageOf, mountGraphql, serveIdePage } from './graphql-mount';
 import { negotiate } from './negotiation';
 import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveFhir, stateOf, trackRequest } from './serve';
 
@@ -27,7 +29,9 @@ export interface HttpAppOptions {
   readonly reports?: (hash: string, accept: string | undefined) => { status: number; contentType: string; body: string };
   /** The cohort registry: serves the REST API at /cohorts (cohorts-api.ts) when given. */
   readonly cohorts?: CohortService<ModelLike, RecordLike>;
-  /** Extra express mounts (e.g. GraphQL), added before the catch-all 404. */
+  /** GraphQL: `/graphql` (Apollo) and the offline IDE page of `/graphql` and `[base]/$graphql`. */
+  readonly graphql?: GraphqlService;
+  /** Extra express mounts, added before the catch-all 404. */
   readonly mount?: (app: express.Express) => void;
 }
 
@@ -106,6 +110,8 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
     app.use(COHORTS_PATH, cohortsRouter({ cohorts: options.cohorts, logger, maxBodyBytes, ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}) }));
   }
 
+  if (options.graphql !== undefined) mountGraphql(app, options.graphql, maxBodyBytes);
+
   options.mount?.(app);
 
   app.use((req: Request) => {
@@ -117,7 +123,14 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
     sendError(res, expressError(err, maxBodyBytes), logger, { method: req.method, path: req.originalUrl });
   });
 
+  const graphql = options.graphql;
   return (req, res) => {
+    const ide = graphql === undefined ? undefined : idePageOf(req, FHIR_BASE_PATH);
+    if (graphql !== undefined && ide !== undefined) {
+      trackRequest(req, res, logger);
+      serveIdePage(req, res, graphql, ide);
+      return;
+    }
     if (BODYLESS.has(req.method ?? '') && isFhirPath(req.url)) {
       const logDone = trackRequest(req, res, logger, false);
       void serveFhir(req, res, serveOptions).then(logDone);

@@ -155,6 +155,8 @@ export async function serveFhir(
     };
     const out = await options.router.handle(fhirReq);
     if (out.cohortId !== undefined) state.cohortId = out.cohortId;
+    // A handler answering plain JSON (`$graphql`) says so; FHIR resources keep the negotiated type.
+    if (out.headers['content-type'] === 'application/json') state.responseType = 'application/json';
     sendResource(res, out.status, out.headers, out.body, query.some(([k, v]) => k === '_pretty' && v === 'true'));
   } catch (e) {
     sendError(res, e, options.logger, { method: req.method, path: url });

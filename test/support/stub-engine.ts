@@ -1,6 +1,6 @@
 import type { ModelLike, PatientEngine, RecordLike, ResourceLike } from '../../src/cohort';
 import { InvalidWhereError, UnsupportedSubgroupError } from '../../src/errors';
-import { uniform } from '../../src/random';
+import { streamFor, uniform } from '../../src/random';
 import type { Row, Schema, WhereJson } from '../../src/schema';
 import { addDays, addYears, formatIsoDate, formatIsoDateTime, parseIsoDate } from '../../src/util';
 
@@ -152,5 +152,17 @@ export function createStubEngine(): StubEngine {
       return { patientId: pid, profile, resources };
     },
     allResources: (record) => record.resources,
+    checkedSupport(model, where) {
+      const w = this.normaliseWhere(model, where);
+      if (w.sex === 'none') throw new UnsupportedSubgroupError('UNSUPPORTED_SUBGROUP', { where: JSON.stringify(where), support: 0 });
+      const probability = typeof w.sex === 'string' ? 0.5 : 1;
+      return { probability, effectiveRecords: probability * 1000 };
+    },
+    sampleRows(model, where, n, seed) {
+      const sampler = this.prepareSampler(model, where === undefined ? undefined : this.normaliseWhere(model, where));
+      return Array.from({ length: n }, (_, i) =>
+        sampler.sample(streamFor({ modelHash: model.hash, cohortId: `sample:${seed}`, index: i, part: 'profile' })),
+      );
+    },
   };
 }
