@@ -33,7 +33,7 @@ export { createRepository, isNotFound } from './repository';
 export type { FhirRepository, SearchPage, SearchParams, PatientWindow, IndexRange, RepositoryScope } from './repository';
 export { compareSpecificity, COHORT_BASE_SEGMENT } from './router';
 export { COHORT_DEFINITION, cohortOperationDefinition } from './operations/cohort';
-export { toGroup, COHORT_IDENTIFIER_SYSTEM, COHORT_SPEC_EXTENSION, MAX_LISTED_MEMBERS } from './operations/group';
+export { toGroup, groupAnnotationsOf, COHORT_IDENTIFIER_SYSTEM, COHORT_SPEC_EXTENSION, MAX_LISTED_MEMBERS } from './operations/group';
 export { parseOperationInput, parseOperationQuery, loadOperationDefinition } from './operations/parameters';
 export type { OperationDefinition, OperationValue } from './operations/parameters';
 export { mapRecord } from './record-map';

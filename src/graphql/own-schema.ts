@@ -14,7 +14,7 @@ import {
 import type { Cohort, CohortRequest } from '../cohort';
 import { patientIdOf } from '../cohort';
 import { InvalidInputError, InvalidWhereError } from '../errors';
-import { toGroup } from '../fhir';
+import { groupAnnotationsOf, toGroup } from '../fhir';
 import { invariant } from '../util';
 
 import type { GraphqlContext } from './context';
@@ -108,10 +108,12 @@ export function buildOwnFields(fhir: FhirTypes): {
   const stratum = new GraphQLObjectType({
     name: 'Stratum',
     fields: {
-      key: { type: GraphQLString },
-      count: { type: GraphQLInt },
-      populationShare: { type: GraphQLFloat },
-      support: { type: GraphQLFloat },
+      key: { type: GraphQLString, description: 'Levels joined by | in `balance.by` order ("all" without balance).' },
+      count: { type: GraphQLInt, description: 'Patients allocated to the stratum (exact, largest remainder).' },
+      populationShare: { type: GraphQLFloat, description: 'P(stratum | where) under the model.' },
+      weight: { type: GraphQLFloat, description: 'Importance weight: populationShare / (count / size).' },
+      support: { type: GraphQLFloat, description: 'Effective training records behind where ∧ stratum.' },
+      thin: { type: GraphQLBoolean, description: 'Support below the thin-stratum threshold: extrapolated patients.' },
     },
   });
   const cohortPatient = new GraphQLObjectType<PatientSlot, GraphqlContext>({
@@ -119,9 +121,12 @@ export function buildOwnFields(fhir: FhirTypes): {
     fields: {
       id: { type: new GraphQLNonNull(GraphQLID), resolve: (s) => patientIdOf(s.cohort.id, s.index) },
       index: { type: new GraphQLNonNull(GraphQLInt), resolve: (s) => s.index },
-      // TODO(issue 10): strata and importance weights come with the cohorts branch (balance).
-      stratum: { type: GraphQLString, resolve: () => null },
-      weight: { type: GraphQLFloat, description: 'Importance weight (1 for an unbalanced cohort).', resolve: () => 1 },
+      stratum: { type: GraphQLString, resolve: (s, _args, ctx) => ctx.deps.cohorts.memberOf(s.cohort, s.index).stratum },
+      weight: {
+        type: GraphQLFloat,
+        description: 'Importance weight back to the population (1 for an unbalanced cohort).',
+        resolve: (s, _args, ctx) => ctx.deps.cohorts.memberOf(s.cohort, s.index).weight,
+      },
       patient: {
         type: patientType,
         resolve: (s, _args, ctx) => readResource(ctx.scopeFor(s.cohort.id), 'Patient', patientIdOf(s.cohort.id, s.index)),
@@ -158,8 +163,14 @@ export function buildOwnFields(fhir: FhirTypes): {
       asOf: { type: GraphQLString, resolve: (c) => c.spec.asOf },
       lookbackYears: { type: GraphQLInt, resolve: (c) => c.spec.lookbackYears },
       where: { type: GraphQLJSON, resolve: (c) => c.spec.where ?? null },
-      group: { type: groupType, description: 'The cohort as a FHIR Group (as GET Group/[id]).', resolve: (c) => toGroup(c) },
-      strata: { type: new GraphQLList(stratum), resolve: () => [] },
+      group: {
+        type: groupType,
+        description: 'The cohort as a FHIR Group (as GET Group/[id]).',
+        resolve: (c, _args, ctx) => toGroup(c, groupAnnotationsOf(ctx.deps.cohorts, c)),
+      },
+      balance: { type: GraphQLJSON, description: 'The balance spec (absent: the population as it is).', resolve: (c) => c.spec.balance ?? null },
+      strata: { type: new GraphQLList(stratum), resolve: (c, _args, ctx) => ctx.deps.cohorts.strataOf(c) },
+      warnings: { type: new GraphQLList(GraphQLString), resolve: (c, _args, ctx) => ctx.deps.cohorts.warningsOf(c) },
       patients: {
         type: patientConnection,
         args: { first: { type: GraphQLInt }, after: { type: GraphQLString } },
@@ -191,6 +202,7 @@ export function buildOwnFields(fhir: FhirTypes): {
       asOf: { type: GraphQLString },
       name: { type: GraphQLString },
       model: { type: GraphQLID, description: 'Model hash (default: the default model).' },
+      balance: { type: GraphQLJSON, description: 'Strata and target: {"by": ["race_ethnicity", "sex"], "target": "uniform"} (as POST /cohorts).' },
     },
   });
 
@@ -247,6 +259,7 @@ export function buildOwnFields(fhir: FhirTypes): {
           ...(typeof s.asOf === 'string' ? { asOf: s.asOf } : {}),
           ...(typeof s.name === 'string' ? { name: s.name } : {}),
           ...(typeof s.model === 'string' ? { modelHash: s.model } : {}),
+          ...(s.balance !== undefined && s.balance !== null ? { balance: s.balance } : {}),
         };
         return ctx.deps.cohorts.register(request);
       },

@@ -106,6 +106,23 @@ describe('own GraphQL API (/graphql)', () => {
     expect((await errorsOf('{ cohort(id: "zzzzzzzzzzzzzzzz") { id } }'))[0].extensions.code).toBe('NOT_FOUND');
   });
 
+  it('createCohort takes a balance: the same id, strata and weights as POST /cohorts, on each patient too', async () => {
+    const spec = { size: 10, seed: 5, balance: { by: ['sex'], target: 'uniform' } };
+    type Created = { createCohort: { id: string; strata: { key: string; count: number; weight: number }[]; patients: { edges: { node: { stratum: string; weight: number } }[] } } };
+    const created = await client.request<Created>(
+      gql`mutation($spec: CohortSpecInput!) { createCohort(spec: $spec) { id strata { key count weight } patients(first: 10) { edges { node { stratum weight } } } } }`,
+      { spec },
+    );
+    const rest = await request(a.app).post('/cohorts').send(spec);
+    expect(rest.status).toBe(201);
+    expect(created.createCohort.id).toBe(rest.body.id);
+    const restStrata = (rest.body.strata as { key: string; count: number; weight: number }[]).map(({ key, count, weight }) => ({ key, count, weight }));
+    expect(created.createCohort.strata).toEqual(restStrata);
+    expect(created.createCohort.strata.map((st) => st.count)).toEqual([5, 5]);
+    const weightOf = new Map(restStrata.map((st) => [st.key, st.weight]));
+    for (const e of created.createCohort.patients.edges) expect(e.node.weight).toBe(weightOf.get(e.node.stratum));
+  });
+
   it('refuses a bad where in createCohort naming the variable, and limits apply', async () => {
     const bad = await errorsOf('mutation { createCohort(spec: {size: 3, seed: 1, where: {sex: "other"}}) { id } }');
     expect(bad[0].extensions.code).toBe('UNKNOWN_CATEGORY');
