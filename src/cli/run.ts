@@ -1,17 +1,21 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { isSynthfhirError } from '../errors';
-import { fitCommand } from './commands/fit';
-import { DEFAULT_SAMPLE_SEED, sampleCommand } from './commands/sample';
+import type { FitArgs } from './commands/fit';
 import type { SampleArgs } from './commands/sample';
-import { serveCommand } from './commands/serve';
-import { supportCommand } from './commands/support';
-import { evaluateCommand } from './evaluate';
+import type { ServeArgs } from './commands/serve';
+import type { SupportArgs } from './commands/support';
 import type { EvaluateArgs } from './evaluate';
 import type { CliIo } from './io';
 
+// Each command's module is loaded by its action only (dynamic import): `sample` must not pay for
+// express, fhirpath, ioredis or the evaluator at start-up (issue 11 §4: `sample --n 1` ≤ 0.5 s).
+
 /** Exit codes not covered by the error catalogue (CONVENTIONS.md §3: catalogue errors carry theirs). */
 export const EXIT = { ok: 0, internal: 1, usage: 2 } as const;
+
+/** Default `sample --seed`, so that the same command line always prints the same rows. */
+const DEFAULT_SAMPLE_SEED = '1';
 
 /** Default fit seed: the one `npm run fit:default` passes, so a bare `fit` reproduces the shipped model. */
 const DEFAULT_FIT_SEED = '20151016';
@@ -37,7 +41,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--weights <column>', 'survey weight column (e.g. weight_exam)')
     .option('--seed <n>', 'seed of the fit (restarts, initialisation)', DEFAULT_FIT_SEED)
     .option('--components <k>', 'number(s) of mixture components to try, e.g. 20 or 10,20,30')
-    .action(async (opts: Parameters<typeof fitCommand>[0]) => setCode(await fitCommand(opts, io)));
+    .action(async (opts: FitArgs) => setCode(await (await import('./commands/fit')).fitCommand(opts, io)));
 
   program
     .command('sample')
@@ -48,14 +52,14 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--seed <n>', 'seed: the same arguments always give the same bytes', DEFAULT_SAMPLE_SEED)
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (opts: SampleArgs) => setCode(await sampleCommand(opts, io)));
+    .action(async (opts: SampleArgs) => setCode(await (await import('./commands/sample')).sampleCommand(opts, io)));
 
   program
     .command('support')
     .description('print {probability, effectiveRecords} of a subgroup under the model')
     .option('--model <model.json>', 'model file (default: the shipped NHANES 2015-2016 model)')
     .requiredOption('--where <json>', 'subgroup')
-    .action(async (opts: Parameters<typeof supportCommand>[0]) => setCode(await supportCommand(opts, io)));
+    .action(async (opts: SupportArgs) => setCode(await (await import('./commands/support')).supportCommand(opts, io)));
 
   program
     .command('serve')
@@ -63,7 +67,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--port <n>', 'port (env PORT; 0 = any free port)')
     .option('--host <host>', 'interface (env HOST)')
     .option('--model <model.json>', 'model file (env SYNTHFHIR_MODEL; default: the shipped model)')
-    .action(async (opts: Parameters<typeof serveCommand>[0]) => setCode(await serveCommand(opts, io)));
+    .action(async (opts: ServeArgs) => setCode(await (await import('./commands/serve')).serveCommand(opts, io)));
 
   program
     .command('evaluate')
@@ -84,7 +88,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--balance-size <N>', 'size of the balanced cohort (default 2400)')
     .option('--where <json>', 'constraints of the balanced cohort')
     .option('--no-gbm', 'skip the gradient-boosted detection classifier')
-    .action(async (opts: EvaluateArgs) => setCode(await evaluateCommand(opts, io)));
+    .action(async (opts: EvaluateArgs) => setCode(await (await import('./evaluate')).evaluateCommand(opts, io)));
 
   return program;
 }
