@@ -106,7 +106,7 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
   }
 
   /** The cohort if this replica has already resolved it (no Store round trip), else undefined. */
-  resolvedNow(id: string): Cohort | undefined {
+  cachedCohort(id: string): Cohort | undefined {
     return this.resolved.get(id)?.cohort;
   }
 
@@ -120,7 +120,7 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
    * (modelHash, cohortId, index, 'profile'). Pure in (model, cohort, index).
    */
   profileAt(cohort: Cohort, index: number): Row {
-    const entry = this.entryNow(cohort);
+    const entry = this.entryFor(cohort);
     entry.sampler ??= this.options.engine.prepareSampler(entry.model, cohort.spec.where);
     return entry.sampler.sample(
       streamFor({ modelHash: cohort.spec.modelHash, cohortId: cohort.id, index, part: 'profile' }),
@@ -133,7 +133,7 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
     const patientId = patientIdOf(cohort.id, index);
     const cached = this.records.get(patientId);
     if (cached !== undefined) return cached;
-    const entry = this.entryNow(cohort);
+    const entry = this.entryFor(cohort);
     const record = this.options.engine.generatePatientRecord(this.profileAt(cohort, index), {
       schema: entry.model.schema,
       modelHash: cohort.spec.modelHash,
@@ -164,7 +164,7 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
    * read path); undefined when it has not, so the caller falls back to recordOf. Throws NOT_FOUND
    * like recordOf for an index outside a known cohort.
    */
-  recordOfNow(patientId: string): { cohort: Cohort; index: number; record: R } | undefined {
+  recordIfResolved(patientId: string): { cohort: Cohort; index: number; record: R } | undefined {
     const parsed = parsePatientId(patientId);
     if (parsed === undefined) return undefined;
     const cohort = this.resolved.get(parsed.cohortId)?.cohort;
@@ -185,7 +185,7 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
     }
   }
 
-  private entryNow(cohort: Cohort): Resolved<M> {
+  private entryFor(cohort: Cohort): Resolved<M> {
     const hit = this.resolved.get(cohort.id);
     if (hit !== undefined) return hit;
     // A Cohort object only comes from register/resolve, but the LRU may have dropped it since:

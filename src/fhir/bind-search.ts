@@ -2,6 +2,9 @@ import {
   applyElements,
   applySummary,
   executeSearch,
+  parseCount,
+  parseNonNegativeInt,
+  parseShapeParams,
   resolveIncludes,
   searchIncludesFor,
   searchParametersFor,
@@ -23,5 +26,8 @@ export function createSearchPort(): SearchPort {
         : summary !== undefined
           ? applySummary(resource, summary)
           : resource,
+    parseShape: parseShapeParams,
+    parseCount,
+    parseOffset: parseNonNegativeInt,
   };
 }

@@ -2,7 +2,7 @@ import { replaceParams, urlOf } from './links';
 import type { Bundle, BundleEntry, BundleLink, OperationOutcome, Resource } from './types';
 
 /** One page of a search (or of `$everything`), ready to become a searchset Bundle. */
-export interface SearchPage {
+export interface SearchsetPage {
   /** Absolute FHIR base, no trailing slash. */
   readonly baseUrl: string;
   /** The searched path below the base: "Observation", "Patient/x/$everything". */
@@ -33,7 +33,7 @@ export function fullUrlOf(baseUrl: string, r: Resource): string {
  * `_offset`/`_count` windows over a result set that is a pure function of the query and the cohort,
  * so a link resolves to the same page on any replica, after any restart, with no stored cursor.
  */
-export function pageLinks(page: Pick<SearchPage, 'baseUrl' | 'path' | 'params' | 'total' | 'offset' | 'count'>): BundleLink[] {
+export function pageLinks(page: Pick<SearchsetPage, 'baseUrl' | 'path' | 'params' | 'total' | 'offset' | 'count'>): BundleLink[] {
   const { baseUrl, path, params, total, offset, count } = page;
   const at = (o: number): string =>
     urlOf(baseUrl, path, replaceParams(params, ['_offset', '_count'], [['_count', String(count)], ...(o > 0 ? [['_offset', String(o)] as const] : [])]));
@@ -48,7 +48,7 @@ export function pageLinks(page: Pick<SearchPage, 'baseUrl' | 'path' | 'params' |
 }
 
 /** A searchset Bundle for one page: matches, then includes, then the outcome entry. */
-export function searchsetBundle(page: SearchPage): Bundle {
+export function searchsetBundle(page: SearchsetPage): Bundle {
   const entry: BundleEntry[] = [
     ...page.matches.map((r) => ({ fullUrl: fullUrlOf(page.baseUrl, r), resource: r, search: { mode: 'match' as const } })),
     ...page.includes.map((r) => ({ fullUrl: fullUrlOf(page.baseUrl, r), resource: r, search: { mode: 'include' as const } })),

@@ -1,6 +1,7 @@
 import type { CohortService, ModelLike, RecordLike } from '../cohort';
 
-import type { CorpusProvider } from './corpora';
+import type { CorpusProvider } from './corpus-provider';
+import type { FhirRepository } from './repository';
 import type { SearchPort } from './search-port';
 import type { FhirRequest, FhirResponse, Logger } from './types';
 
@@ -36,7 +37,10 @@ export type RouteParams = Readonly<Record<string, string>>;
 /** What a handler receives. */
 export interface HandlerCall {
   readonly ctx: FhirContext;
+  /** The request with its path below the scope's base and `baseUrl` the scope's base. */
   readonly req: FhirRequest;
+  /** The one way to resources, scoped to the cohort the request addresses (the default cohort unless `cohort/<id>/`). */
+  readonly repo: FhirRepository;
   readonly params: RouteParams;
   /** The router's route table (the CapabilityStatement is built from it). */
   readonly routes: readonly Route[];
@@ -53,7 +57,7 @@ export type Interaction = 'capabilities' | 'read' | 'vread' | 'history-instance'
  * type, restricted by `types`), or another `:name` (any segment, captured).
  */
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly pattern: readonly string[];
   /** Types `:type` may take (default: all served types). */
   readonly types?: readonly ServedType[];

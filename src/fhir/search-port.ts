@@ -4,6 +4,7 @@ import type {
   SearchParameterInfo,
   SearchRequest,
   SearchResult,
+  ShapeParams,
 } from './search';
 import type { Resource } from './types';
 
@@ -21,6 +22,12 @@ export interface SearchPort {
   searchRevIncludesFor(type: string): readonly string[];
   /** Applies _summary / _elements to a served resource; returns a new object, never mutates. */
   shape(resource: Resource, result: Pick<SearchResult, 'summary' | 'elements'>): Resource;
+  /** `_summary` / `_elements` of a read or an operation, parsed as search parses them. */
+  parseShape(type: string, query: ReadonlyArray<readonly [string, string]>, strict: boolean): ShapeParams;
+  /** `_count` as search parses it (clamped to maxCount with a warning). */
+  parseCount(raw: string, maxCount: number, warnings: string[]): number;
+  /** `_offset` (or any whole number ≥ 0) as search parses it. */
+  parseOffset(key: string, raw: string): number;
 }
 
-export type { SearchCorpus, SearchOptions, SearchParameterInfo, SearchRequest, SearchResult };
+export type { SearchCorpus, SearchOptions, SearchParameterInfo, SearchRequest, SearchResult, ShapeParams };

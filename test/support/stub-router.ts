@@ -1,6 +1,6 @@
 import { CohortService, createMemoryStore, ModelRegistry } from '../../src/cohort';
 import type { Cohort } from '../../src/cohort';
-import type { FhirRequest, FhirResponse, FhirRouter, Resource } from '../../src/fhir';
+import type { FhirContext, FhirRequest, FhirResponse, FhirRouter, Resource } from '../../src/fhir';
 import { CorpusProvider, createFhirRouter, createSearchPort } from '../../src/fhir';
 
 import { memoryLogger } from './stub-app';
@@ -12,6 +12,8 @@ export const BASE_URL = 'http://fhir.test/fhir';
 
 export interface RouterHarness {
   readonly router: FhirRouter;
+  /** The context the router was built over (to build other routers or repositories on it). */
+  readonly context: FhirContext;
   readonly cohorts: CohortService<typeof STUB_MODEL, ReturnType<StubEngine['generatePatientRecord']>>;
   readonly engine: StubEngine;
   readonly cohort: Cohort;
@@ -33,7 +35,7 @@ export async function routerHarness(defaultSize = 30, limits = { defaultCount: 2
   });
   const cohort = await cohorts.register({ size: defaultSize, seed: 1 });
   const logger = memoryLogger();
-  const router = createFhirRouter({
+  const context: FhirContext = {
     cohorts,
     corpora: new CorpusProvider(cohorts),
     search: createSearchPort(),
@@ -42,14 +44,15 @@ export async function routerHarness(defaultSize = 30, limits = { defaultCount: 2
     asOf: '2025-01-01',
     software: { name: 'synthfhir', version: 'test' },
     logger,
-  });
+  };
+  const router = createFhirRouter(context);
   const request = (req: Partial<FhirRequest> & { path: string }): Promise<FhirResponse> =>
     router.handle({ method: 'GET', query: [], headers: {}, baseUrl: BASE_URL, ...req });
   const get = (pathAndQuery: string, headers: Record<string, string> = {}): Promise<FhirResponse> => {
     const [path, q] = pathAndQuery.split('?');
     return request({ path, query: q === undefined ? [] : [...new URLSearchParams(q)], headers });
   };
-  return { router, cohorts, engine, cohort, logger, get, request };
+  return { router, context, cohorts, engine, cohort, logger, get, request };
 }
 
 /** Entries of a Bundle body with a given search mode. */

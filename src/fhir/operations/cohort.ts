@@ -1,4 +1,4 @@
-import { InvalidWhereError, NotFoundError } from '../../errors';
+import { InvalidWhereError } from '../../errors';
 import type { WhereJson } from '../../schema';
 import type { Handler } from '../context';
 import { FHIR_JSON } from '../outcome';
@@ -54,14 +54,7 @@ export const cohortHandler: Handler = async ({ ctx, req }) => {
 };
 
 /** GET Group/[id]: a registered cohort as an actual Group. */
-export const groupReadHandler: Handler = async ({ ctx, params }) => {
-  let cohort;
-  try {
-    cohort = await ctx.cohorts.resolve(params.id);
-  } catch (e) {
-    if (e instanceof NotFoundError) throw new NotFoundError(`Group/${params.id} does not exist.`);
-    throw e;
-  }
-  const group = toGroup(cohort);
-  return { status: 200, headers: { ...resourceHeaders(group), 'content-type': FHIR_JSON }, body: group, cohortId: cohort.id };
+export const groupReadHandler: Handler = async ({ params, repo }) => {
+  const group = await repo.read('Group', params.id);
+  return { status: 200, headers: { ...resourceHeaders(group), 'content-type': FHIR_JSON }, body: group, cohortId: params.id };
 };

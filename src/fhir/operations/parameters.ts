@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { SynthfhirError } from '../../errors';
+import { didYouMean, SynthfhirError } from '../../errors';
 import { packageFile } from '../../util/package-root';
 import type { Resource } from '../types';
 
@@ -26,6 +26,8 @@ export function loadOperationDefinition(file: string): OperationDefinition {
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** R4 date of any precision (YYYY, YYYY-MM, YYYY-MM-DD) or dateTime/instant: checked for shape here, for meaning by the operation. */
+const FHIR_DATE_TIME_RE = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 function bad(op: string, name: string, detail: string): SynthfhirError {
   return new SynthfhirError('INVALID_INPUT', { detail: `$${op}: ${detail}` }, [name]);
@@ -41,6 +43,10 @@ function fromText(op: string, name: string, type: string | undefined, text: stri
       return text === 'true';
     case 'date':
       if (!DATE_RE.test(text)) throw bad(op, name, `parameter "${name}" must be a date YYYY-MM-DD, got "${text}".`);
+      return text;
+    case 'dateTime':
+    case 'instant':
+      if (!FHIR_DATE_TIME_RE.test(text)) throw bad(op, name, `parameter "${name}" must be a FHIR ${type ?? 'date'}, got "${text}".`);
       return text;
     default:
       return text;
@@ -107,6 +113,55 @@ export function parseOperationInput(
     if (values.length < p.min) throw bad(op, name, `parameter "${name}" is required.`);
     if (p.max !== '*' && values.length > Number(p.max)) throw bad(op, name, `parameter "${name}" may appear at most ${p.max} time(s).`);
     if (values.length > 0) out[name] = values[0];
+  }
+  return out;
+}
+
+/** How `parseOperationQuery` treats a parameter its definition does not declare. */
+export interface OperationQueryOptions {
+  /** true: 400 UNKNOWN_SEARCH_PARAMETER naming it; false: a warning pushed onto `warnings`. */
+  readonly strict: boolean;
+  readonly warnings: string[];
+  /** Parameters served by the HTTP layer (`_format`, `_pretty`): always accepted, never returned. */
+  readonly transport?: readonly string[];
+}
+
+/**
+ * Parses an operation's query inputs (GET) as its OperationDefinition declares them, keeping every
+ * value of repeatable ones (`max: "*"`). Unlike parseOperationInput, `_`-prefixed parameters are
+ * inputs when declared (`_since`, `_type`, `_count` of $everything); undeclared ones are refused in
+ * strict mode and reported as warnings otherwise (FHIR's lenient handling).
+ */
+export function parseOperationQuery(
+  def: OperationDefinition,
+  query: ReadonlyArray<readonly [string, string]>,
+  options: OperationQueryOptions,
+): Readonly<Record<string, readonly OperationValue[]>> {
+  const op = def.code;
+  const inputs = new Map(def.parameter.filter((p) => p.use === 'in').map((p) => [p.name, p]));
+  const transport = options.transport ?? ['_format', '_pretty'];
+  const out: Record<string, OperationValue[]> = {};
+  for (const [name, text] of query) {
+    if (transport.includes(name)) continue;
+    const p = inputs.get(name);
+    if (p === undefined) {
+      const known = [...inputs.keys()];
+      if (options.strict) {
+        throw new SynthfhirError(
+          'UNKNOWN_SEARCH_PARAMETER',
+          { detail: `Unknown parameter "${name}" for $${op}${didYouMean(name, known)} (known: ${known.join(', ')}).` },
+          [name],
+        );
+      }
+      options.warnings.push(`Parameter "${name}" is not supported by $${op} and was ignored.`);
+      continue;
+    }
+    const values = (out[name] ??= []);
+    if (p.max !== '*' && values.length >= Number(p.max)) throw bad(op, name, `parameter "${name}" may appear at most ${p.max} time(s).`);
+    values.push(fromText(op, name, p.type, text));
+  }
+  for (const p of inputs.values()) {
+    if (p.use === 'in' && (out[p.name]?.length ?? 0) < p.min) throw bad(op, p.name, `parameter "${p.name}" is required.`);
   }
   return out;
 }

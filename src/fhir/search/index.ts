@@ -42,4 +42,16 @@ export { applySummary, applyElements, SUBSETTED_TAG } from './summary';
 /** The types this module searches, and the result parameters it interprets. */
 export { searchableTypes, RESULT_PARAMETERS } from './registry';
 /** An in-memory corpus (per-type arrays, id map, by-patient index) over a list of resources. */
-export { corpusFromResources } from './corpus';
+export { corpusFromResources } from './list-corpus';
+/** The result parameters (`_count`, `_offset`, `_summary`, `_elements`, `_total`): one parser for search, read and operations. */
+export {
+  parseCount,
+  parseNonNegativeInt,
+  parseSummary,
+  parseTotal,
+  parseElements,
+  parseShapeParams,
+  SUMMARY_MODES,
+  TOTAL_MODES,
+} from './result-params';
+export type { ShapeParams } from './result-params';

@@ -4,7 +4,8 @@ import { implementedCodes, parseCriterion } from './parse-criteria';
 import { invalid } from './parse-values';
 import type { Criterion } from './query';
 import { dateRange } from './ranges';
-import { elementsOf, paramOf, searchableTypes } from './registry';
+import { paramOf, searchableTypes } from './registry';
+import { parseCount, parseElements, parseNonNegativeInt, parseSummary, parseTotal } from './result-params';
 
 export { RESULT_PARAMETERS } from './registry';
 import type { IncludeSpec, SearchOptions, SearchRequest, SortKey, SummaryMode, TotalMode } from './types';
@@ -27,14 +28,7 @@ export interface ParsedSearch {
 }
 
 const HTTP_PARAMETERS = ['_format', '_pretty'];
-const SUMMARY_MODES: readonly SummaryMode[] = ['true', 'count', 'data', 'text', 'false'];
-const TOTAL_MODES: readonly TotalMode[] = ['none', 'estimate', 'accurate'];
 const SINGLE_VALUED = ['_count', '_offset', '_sort', '_summary', '_elements', '_total'];
-
-function nonNegativeInt(key: string, raw: string): number {
-  if (!/^\d{1,9}$/.test(raw)) throw invalid(key, `"${key}" must be a whole number >= 0, not "${raw}".`);
-  return Number(raw);
-}
 
 function parseSort(type: string, raw: string): SortKey[] {
   return raw.split(',').map((item) => {
@@ -75,23 +69,6 @@ function parseInclude(key: string, raw: string): IncludeSpec[] {
       ? { reverse, iterate, sourceType, param }
       : { reverse, iterate, sourceType, param, targetType };
   });
-}
-
-function parseElements(type: string, raw: string, strict: boolean, warnings: string[]): string[] {
-  const all = elementsOf(type).all;
-  const out: string[] = [];
-  for (const item of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    const name = item.startsWith(`${type}.`) ? item.slice(type.length + 1) : item;
-    if (all.includes(name) || all.includes(`${name}[x]`)) {
-      out.push(name);
-      continue;
-    }
-    const bare = all.map((e) => e.replace('[x]', ''));
-    const message = `Unknown element "${item}" in _elements on ${type}${didYouMean(name, bare)}`;
-    if (strict) throw invalid('_elements', `${message}.`);
-    warnings.push(`${message}; ignored.`);
-  }
-  return out;
 }
 
 /** The `_include` / `_revinclude` specs of a request (validated as parseSearch does). */
@@ -137,32 +114,23 @@ export function parseSearch(req: SearchRequest, opts: SearchOptions): ParsedSear
       continue;
     }
     switch (key) {
-      case '_count': {
-        const n = nonNegativeInt(key, raw);
-        count = Math.min(n, opts.maxCount);
-        if (n > opts.maxCount) warnings.push(`_count=${n} exceeds the maximum page size; clamped to ${opts.maxCount}.`);
+      case '_count':
+        count = parseCount(raw, opts.maxCount, warnings);
         continue;
-      }
       case '_offset':
-        offset = nonNegativeInt(key, raw);
+        offset = parseNonNegativeInt(key, raw);
         continue;
       case '_sort':
         sort = parseSort(type, raw);
         continue;
       case '_summary':
-        if (!(SUMMARY_MODES as readonly string[]).includes(raw)) {
-          throw invalid(key, `_summary must be one of ${SUMMARY_MODES.join(', ')}, not "${raw}".`);
-        }
-        summary = raw as SummaryMode;
+        summary = parseSummary(raw);
         continue;
       case '_elements':
         elements = parseElements(type, raw, req.strict, warnings);
         continue;
       case '_total':
-        if (!(TOTAL_MODES as readonly string[]).includes(raw)) {
-          throw invalid(key, `_total must be one of ${TOTAL_MODES.join(', ')}, not "${raw}".`);
-        }
-        totalMode = raw as TotalMode;
+        totalMode = parseTotal(raw);
         continue;
     }
     const criterion = parseCriterion(type, key, raw, ctx);

@@ -2,7 +2,7 @@ import type { Cohort, CohortService, ModelLike, RecordLike } from '../cohort';
 import { LruCache } from '../cohort';
 import { isSynthfhirError, SynthfhirError } from '../errors';
 
-import { ResourceCorpus } from './corpus';
+import { ResourceCorpus } from './resource-corpus';
 import type { Resource } from './types';
 
 /**

@@ -1,0 +1,246 @@
+import type { Cohort } from '../cohort';
+import { ownerPatientId, parsePatientId, patientIdOf } from '../cohort';
+import { isSynthfhirError, NotFoundError } from '../errors';
+
+import type { FhirContext } from './context';
+import type { ResourceCorpus } from './resource-corpus';
+import { careDateRange } from './dates';
+import { toGroup } from './operations/group';
+import { patientScope } from './scope';
+import type { SearchRequest } from './search-port';
+import type { Resource } from './types';
+
+/** FHIR search query pairs, in order, repeats kept (repeat = AND). */
+export type SearchParams = ReadonlyArray<readonly [string, string]>;
+
+/** One page of a search, as every front end (REST, `$graphql`, `/graphql`) receives it. */
+export interface SearchPage {
+  readonly resourceType: string;
+  /** The page's matches, already shaped by `_summary` / `_elements`. */
+  readonly resources: readonly Resource[];
+  /** What `_include` / `_revinclude` add to the page (shaped like the matches). */
+  readonly includes: readonly Resource[];
+  /** Number of matches in the whole result set. */
+  readonly total: number;
+  /** Whether `total` is to be shown (`_total=none` hides it). */
+  readonly showTotal: boolean;
+  /** `_offset` used. */
+  readonly offset: number;
+  /** Page size used (`_count`, or the default, clamped to the maximum; 0 for `_summary=count`). */
+  readonly count: number;
+  /** Lenient-mode warnings: ignored parameters, clamped values. */
+  readonly warnings: readonly string[];
+  /** The cohort the search ran over, for the access log. */
+  readonly cohortId?: string;
+}
+
+/** The care-date window, update floor and types of `$everything`. */
+export interface PatientWindow {
+  /** Care dates overlap [lo, hi) in epoch ms (unbounded when absent). */
+  readonly lo?: number;
+  readonly hi?: number;
+  /** meta.lastUpdated ≥ since (epoch ms). */
+  readonly since?: number;
+  readonly types?: ReadonlySet<string>;
+}
+
+/** A half-open range of patient indexes of a cohort: [start, end). */
+export interface IndexRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The one way to get resources, whatever the front end: REST handlers, `$everything`, `$export`
+ * and GraphQL call it, never the cohort service or the corpora directly. It owns corpus choice
+ * (a whole cohort, or only the patients a search pins), cohort scoping and the cost limits.
+ * Built per request for one scope (the cohort a request addresses).
+ * See: medplum packages/fhir-router/src/repo.ts (FhirRepository), the idea in this project's terms.
+ */
+export interface FhirRepository {
+  /** The cohort this repository is scoped to: unscoped searches run over it. */
+  readonly cohortId: string;
+  /** Whether the scope was addressed explicitly (`/fhir/cohort/<id>/...`): then only its patients exist. */
+  readonly explicit: boolean;
+  /** A resource by type and id; NOT_FOUND when absent or outside an explicit scope. */
+  read(type: string, id: string): Promise<Resource>;
+  /** The cohort behind a resource id (for logs and headers), when the id names one. */
+  cohortOf(id: string): string | undefined;
+  /** A search with REST semantics: the same engine, parameters, errors and cost limits. */
+  search(type: string, params: SearchParams, options?: { readonly strict?: boolean }): Promise<SearchPage>;
+  /**
+   * For each id (`Patient/x`), the search `type?param=id&params…` (sort and paging per id), over
+   * one corpus of every patient involved: what a GraphQL DataLoader batches.
+   */
+  searchByReference(
+    type: string,
+    param: string,
+    ids: readonly string[],
+    params: SearchParams,
+    options?: { readonly strict?: boolean },
+  ): Promise<ReadonlyMap<string, SearchPage>>;
+  /** A patient and every resource of theirs inside a window, Patient first (`$everything`). */
+  patientResources(patientId: string, window?: PatientWindow): Promise<readonly Resource[]>;
+  /** A registered cohort (NOT_FOUND otherwise). */
+  cohort(cohortId: string): Promise<Cohort>;
+  /**
+   * The resources of patients [range.start, range.end) of a cohort, in index order then record
+   * order, restricted to `types` when given: what a `$export` partition streams. Lazy: one patient
+   * is generated at a time.
+   */
+  cohortPartition(cohort: Cohort, range: IndexRange, types?: ReadonlySet<string>): Iterable<Resource>;
+}
+
+/** The scope of a request: the cohort it addresses, if it addressed one. */
+export interface RepositoryScope {
+  readonly cohortId?: string;
+}
+
+/** Whether a resource falls inside an `$everything` window. The Patient itself always does. */
+function inWindow(r: Resource, w: PatientWindow): boolean {
+  if (w.types !== undefined && !w.types.has(r.resourceType)) return false;
+  if (r.resourceType === 'Patient') return true;
+  if (w.since !== undefined) {
+    const updated = r.meta?.lastUpdated === undefined ? NaN : Date.parse(r.meta.lastUpdated);
+    if (!(updated >= w.since)) return false;
+  }
+  const care = careDateRange(r);
+  return care === undefined || (care.lo < (w.hi ?? Infinity) && care.hi > (w.lo ?? -Infinity));
+}
+
+/** Builds the repository of one request scope. Cheap: an object over the shared context. */
+export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}): FhirRepository {
+  const cohortId = scope.cohortId ?? ctx.defaultCohortId;
+  const explicit = scope.cohortId !== undefined;
+
+  /** In an explicit scope, only that cohort's patients exist. */
+  const inScope = (patientId: string): boolean => !explicit || parsePatientId(patientId)?.cohortId === cohortId;
+
+  const notFound = (type: string, id: string): NotFoundError => new NotFoundError(`${type}/${id} does not exist.`);
+
+  const recordCorpusOf = async (type: string, id: string): Promise<ResourceCorpus> => {
+    const owner = ownerPatientId(id);
+    if (owner === undefined || !inScope(owner)) throw notFound(type, id);
+    let found;
+    try {
+      found = ctx.cohorts.recordIfResolved(owner) ?? (await ctx.cohorts.recordOf(owner));
+    } catch (e) {
+      if (e instanceof NotFoundError) throw notFound(type, id);
+      throw e;
+    }
+    return ctx.corpora.recordCorpus(found.record);
+  };
+
+  /** The corpus a search runs over: the pinned patients (in scope), else the whole scope cohort. */
+  const corpusFor = async (type: string, params: SearchParams): Promise<{ corpus: ResourceCorpus; cohortId: string | undefined }> => {
+    const pinned = patientScope(type, params);
+    if (pinned !== undefined) {
+      const ids = pinned.filter(inScope);
+      const first = ids.length > 0 ? parsePatientId(ids[0])?.cohortId : undefined;
+      return { corpus: await ctx.corpora.patientsCorpus(ids), cohortId: first ?? (explicit ? cohortId : undefined) };
+    }
+    const cohort = await ctx.cohorts.resolve(cohortId);
+    return { corpus: await ctx.corpora.cohortCorpus(cohort), cohortId: cohort.id };
+  };
+
+  const runSearch = (
+    corpus: ResourceCorpus,
+    req: SearchRequest,
+    pageCohortId: string | undefined,
+  ): SearchPage => {
+    const result = ctx.search.executeSearch(corpus, req, { defaultCount: ctx.defaultCount, maxCount: ctx.maxCount, now: ctx.asOf });
+    const offset = result.offsetRequested;
+    const count = result.summary === 'count' ? 0 : result.count;
+    const page = result.matches.slice(offset, offset + count);
+    const includes = page.length > 0 && result.includes.length > 0 ? ctx.search.resolveIncludes(corpus, page, req) : [];
+    const shaped = (rs: readonly Resource[]): readonly Resource[] =>
+      result.summary === undefined && result.elements === undefined ? rs : rs.map((r) => ctx.search.shape(r, result));
+    return {
+      resourceType: req.resourceType,
+      resources: shaped(page),
+      includes: shaped(includes),
+      total: result.total,
+      showTotal: result.totalMode !== 'none',
+      offset,
+      count,
+      warnings: result.warnings,
+      ...(pageCohortId !== undefined ? { cohortId: pageCohortId } : {}),
+    };
+  };
+
+  const resolveCohort = async (id: string): Promise<Cohort> => {
+    try {
+      return await ctx.cohorts.resolve(id);
+    } catch (e) {
+      if (e instanceof NotFoundError) throw new NotFoundError(`Group/${id} does not exist.`);
+      throw e;
+    }
+  };
+
+  return {
+    cohortId,
+    explicit,
+    read: async (type, id) => {
+      if (type === 'Group') {
+        if (explicit && id !== cohortId) throw notFound(type, id);
+        return toGroup(await resolveCohort(id));
+      }
+      const resource = (await recordCorpusOf(type, id)).get(type, id);
+      if (resource === undefined) throw notFound(type, id);
+      return resource;
+    },
+    cohortOf: (id) => {
+      const owner = ownerPatientId(id);
+      return owner === undefined ? undefined : parsePatientId(owner)?.cohortId;
+    },
+    search: async (type, params, options = {}) => {
+      const req: SearchRequest = { resourceType: type, params, strict: options.strict === true };
+      const { corpus, cohortId: used } = await corpusFor(type, params);
+      return runSearch(corpus, req, used);
+    },
+    searchByReference: async (type, param, ids, params, options = {}) => {
+      const patients = [
+        ...new Set(
+          ids
+            .map((ref) => ownerPatientId(ref.replace(/^.*\//, '')))
+            .filter((p): p is string => p !== undefined && inScope(p)),
+        ),
+      ];
+      const corpus = await ctx.corpora.patientsCorpus(patients);
+      const out = new Map<string, SearchPage>();
+      for (const ref of new Set(ids)) {
+        const req: SearchRequest = { resourceType: type, params: [[param, ref], ...params], strict: options.strict === true };
+        out.set(ref, runSearch(corpus, req, parsePatientId(ref.replace(/^.*\//, ''))?.cohortId));
+      }
+      return out;
+    },
+    patientResources: async (patientId, window = {}) => {
+      if (!inScope(patientId)) throw notFound('Patient', patientId);
+      let found;
+      try {
+        found = await ctx.cohorts.recordOf(patientId);
+      } catch (e) {
+        if (e instanceof NotFoundError) throw notFound('Patient', patientId);
+        throw e;
+      }
+      return ctx.corpora.recordCorpus(found.record).ofPatient(patientId).filter((r) => inWindow(r, window));
+    },
+    cohort: resolveCohort,
+    cohortPartition: (cohort, range, types) => ({
+      *[Symbol.iterator](): Iterator<Resource> {
+        const end = Math.min(range.end, cohort.spec.size);
+        for (let i = Math.max(0, range.start); i < end; i++) {
+          const record = ctx.cohorts.recordAt(cohort, i);
+          for (const r of ctx.corpora.recordCorpus(record).ofPatient(patientIdOf(cohort.id, i))) {
+            if (types === undefined || types.has(r.resourceType)) yield r;
+          }
+        }
+      },
+    }),
+  };
+}
+
+/** True for a NOT_FOUND catalogue error (a reference to nothing resolves to null, not a failure). */
+export function isNotFound(e: unknown): boolean {
+  return isSynthfhirError(e) && e.code === 'NOT_FOUND';
+}
