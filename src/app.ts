@@ -91,6 +91,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       models,
       engine,
       recordCacheSize: config.recordCacheSize,
+      recordCacheBytes: config.recordCacheBytes,
       defaults: { asOf: config.asOf, lookbackYears: config.lookbackYears },
     });
     const defaultCohort = await cohorts.register({
@@ -116,6 +117,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       router,
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      readCacheBytes: config.bodyCacheBytes,
+      metrics: () => ({ caches: { records: cohorts.recordCacheStats() } }),
       reports: reportHandler(lookupReport),
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),
       health: async () => {

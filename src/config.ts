@@ -24,7 +24,12 @@ export interface Config {
   readonly defaultCount: number;
   readonly maxBodyBytes: number;
   readonly lookbackYears: number;
+  /** Most generated patient records kept in memory (an entry bound; 0 disables the cache). */
   readonly recordCacheSize: number;
+  /** Most estimated bytes of generated records kept in memory (the bound that matters for RSS). */
+  readonly recordCacheBytes: number;
+  /** Most bytes of serialized read responses kept for the read fast path (0 disables it). */
+  readonly bodyCacheBytes: number;
   /** Public base URL for links in bundles (unset: derived from the request). */
   readonly baseUrl: string | undefined;
 }
@@ -57,6 +62,11 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_MAX_BODY_BYTES: intIn(1024, 100_000_000).default(1_000_000),
   SYNTHFHIR_LOOKBACK_YEARS: intIn(1, 20).default(3),
   SYNTHFHIR_RECORD_CACHE_SIZE: intIn(0, 10_000_000).default(5000),
+  // 64 MiB of records (about 200 KB each with their search indexes: ~300 patients) keeps a
+  // server under 300 MB RSS whatever the cohort size (bench/memory.ts).
+  SYNTHFHIR_RECORD_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(64 * 2 ** 20),
+  // 16 MiB of serialized read bodies (about 1-3 KB each): ~8,000 resources answered without the router.
+  SYNTHFHIR_BODY_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(16 * 2 ** 20),
   SYNTHFHIR_BASE_URL: z.string().url().optional(),
 });
 
@@ -90,6 +100,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     maxBodyBytes: e.SYNTHFHIR_MAX_BODY_BYTES,
     lookbackYears: e.SYNTHFHIR_LOOKBACK_YEARS,
     recordCacheSize: e.SYNTHFHIR_RECORD_CACHE_SIZE,
+    recordCacheBytes: e.SYNTHFHIR_RECORD_CACHE_BYTES,
+    bodyCacheBytes: e.SYNTHFHIR_BODY_CACHE_BYTES,
     baseUrl: e.SYNTHFHIR_BASE_URL,
   });
 }

@@ -17,11 +17,12 @@ export type {
   RecordLike,
   PatientEngine,
 } from './engine';
-export { CohortService, cohortKey } from './cohorts';
+export { CohortService, cohortKey, estimateRecordBytes } from './cohorts';
 export type { Cohort, CohortRequest, CohortServiceOptions } from './cohorts';
 export { ModelRegistry, loadModelFile, defaultModelPath, DEFAULT_MODEL_FILE } from './model-registry';
 export { patientIdOf, parsePatientId, ownerPatientId } from './patient-id';
 export { LruCache } from './lru';
+export type { LruBounds, LruStats } from './lru';
 export type { Store, SetOptions, MemoryStoreOptions, RedisStoreOptions } from './store';
 export { createMemoryStore, createRedisStore, redactRedisUrl } from './store';
 export { createDefaultEngine, loadModels } from './bind-engine';

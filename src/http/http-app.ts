@@ -6,8 +6,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { ProtocolError, SynthfhirError } from '../errors';
 import type { FhirRouter, Logger } from '../fhir';
 
+import type { MetricsSnapshot } from './metrics';
+import { formatMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics';
 import { negotiate } from './negotiation';
-import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveFhir, stateOf, trackRequest } from './serve';
+import { ReadCache } from './read-cache';
+import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveCachedRead, serveFhir, stateOf, trackRequest } from './serve';
 
 export { FHIR_BASE_PATH };
 
@@ -22,6 +25,10 @@ export interface HttpAppOptions {
   readonly health: () => Promise<Readonly<Record<string, unknown>>>;
   /** GET /models/:hash/report: the trust report of a served model (HTML, or JSON on Accept). */
   readonly reports?: (hash: string, accept: string | undefined) => { status: number; contentType: string; body: string };
+  /** Bytes of serialized reads replayed without the router (config bodyCacheBytes; 0 or unset: off). */
+  readonly readCacheBytes?: number;
+  /** GET /metrics (Prometheus text): the app's caches; the read cache and process memory are added here. */
+  readonly metrics?: () => MetricsSnapshot;
   /** Extra express mounts (e.g. GraphQL), added before the catch-all 404. */
   readonly mount?: (app: express.Express) => void;
 }
@@ -66,7 +73,13 @@ function expressError(err: unknown, maxBodyBytes: number): unknown {
  */
 export function createHttpApp(options: HttpAppOptions): HttpHandler {
   const { router, logger, maxBodyBytes } = options;
-  const serveOptions = { router, logger, ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}) };
+  const readCache = options.readCacheBytes !== undefined && options.readCacheBytes > 0 ? new ReadCache(options.readCacheBytes) : undefined;
+  const serveOptions = {
+    router,
+    logger,
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+    ...(readCache !== undefined ? { readCache } : {}),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -85,6 +98,13 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
     } catch {
       sendResource(res, 503, {}, { resourceType: 'Health', status: 'unavailable' });
     }
+  });
+
+  app.get('/metrics', (_req: Request, res: Response) => {
+    const caches = { ...(options.metrics?.().caches ?? {}), ...(readCache !== undefined ? { reads: readCache.stats() } : {}) };
+    const text = formatMetrics({ caches }, process.memoryUsage());
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'x-request-id': stateOf(res).requestId });
+    res.end(text);
   });
 
   const reports = options.reports;
@@ -132,6 +152,7 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
 
   return (req, res) => {
     if (BODYLESS.has(req.method ?? '') && isFhirPath(req.url)) {
+      if (readCache !== undefined && (req.method === 'GET' || req.method === 'HEAD') && serveCachedRead(req, res, readCache, logger)) return;
       const logDone = trackRequest(req, res, logger, false);
       void serveFhir(req, res, serveOptions).then(logDone);
       return;
