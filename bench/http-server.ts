@@ -63,7 +63,9 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', () => report({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
     return;
   }
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...(process.argv[2] === 'size' ? { SYNTHFHIR_DEFAULT_COHORT_SIZE: process.argv[3] } : {}) });
+  // SYNTHFHIR_* settings of the environment apply (bench/memory.ts sets the cohort size and cache bounds).
+  const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('SYNTHFHIR_')));
+  const config = loadConfig({ ...fromEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
   const running = await startServer(config);
   report({ url: running.url, defaultCohortId: running.app.defaultCohort.id });
 }
