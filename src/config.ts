@@ -62,9 +62,10 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_MAX_BODY_BYTES: intIn(1024, 100_000_000).default(1_000_000),
   SYNTHFHIR_LOOKBACK_YEARS: intIn(1, 20).default(3),
   SYNTHFHIR_RECORD_CACHE_SIZE: intIn(0, 10_000_000).default(5000),
-  // 64 MiB of records (about 200 KB each with their search indexes: ~300 patients) keeps a
-  // server under 300 MB RSS whatever the cohort size (bench/memory.ts).
-  SYNTHFHIR_RECORD_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(64 * 2 ** 20),
+  // 32 MiB of records (about 200 KB each with their search indexes: ~170 patients) kept a server
+  // under 300 MB RSS on a 1,000,000-patient cohort (bench/memory.ts: peak 270 MB; 64 MiB peaked at
+  // 390 MB, most of it garbage between major GCs).
+  SYNTHFHIR_RECORD_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(32 * 2 ** 20),
   // 16 MiB of serialized read bodies (about 1-3 KB each): ~8,000 resources answered without the router.
   SYNTHFHIR_BODY_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(16 * 2 ** 20),
   SYNTHFHIR_BASE_URL: z.string().url().optional(),
