@@ -12,6 +12,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import autocannon from 'autocannon';
@@ -34,6 +36,15 @@ export interface HttpBenchResult {
   readonly bareSameSizeReqPerSec: number;
   readonly bareSameSizeCpuMicrosPerReq: number;
   readonly patientReadVsBareSameSize: number;
+  /** A bare node:http server sending the exact bytes of one synthfhir Patient read. */
+  readonly bareExactReqPerSec: number;
+  readonly bareExactCpuMicrosPerReq: number;
+  readonly patientReadVsBareExact: number;
+  /** Medplum's in-memory router loaded with synthfhir's own patients. */
+  readonly medplum: { readonly patients: number; readonly resources: number; readonly readReqPerSec: number; readonly readCpuMicrosPerReq: number; readonly bySubjectReqPerSec: number };
+  readonly patientReadVsMedplum: number;
+  /** Conditional reads (If-None-Match → 304). */
+  readonly notModifiedReqPerSec: number;
   readonly patientBytes: number;
   readonly patientReadReqPerSec: number;
   readonly patientReadVsBare: number;
@@ -45,12 +56,16 @@ export interface HttpBenchResult {
 }
 
 function startChild(mode: 'bare' | 'synthfhir', bodyBytes = 0): Promise<{ child: ChildProcess; ready: ChildReady }> {
-  const child = fork(join(__dirname, 'http-server.js'), mode === 'bare' ? ['bare', String(bodyBytes)] : [], {
+  return startChildWith(mode === 'bare' ? ['bare', String(bodyBytes)] : []);
+}
+
+function startChildWith(args: readonly string[]): Promise<{ child: ChildProcess; ready: ChildReady }> {
+  const child = fork(join(__dirname, 'http-server.js'), [...args], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, ready: m as ChildReady }));
-    child.once('exit', (code) => reject(new Error(`bench server (${mode}) exited with ${String(code)}`)));
+    child.once('exit', (code) => reject(new Error(`bench server (${args.join(' ') || 'synthfhir'}) exited with ${String(code)}`)));
   });
 }
 
@@ -81,14 +96,22 @@ async function measured(
   return { result, cpuMicrosPerReq: round((after - before) / Math.max(1, result.requests.total), 1) };
 }
 
-async function load(url: string, paths: readonly string[], connections = CONNECTIONS): Promise<autocannon.Result> {
+async function load(
+  url: string,
+  paths: readonly string[],
+  connections = CONNECTIONS,
+  duration = DURATION_S,
+  headers?: Record<string, string>,
+  okStatus = 200,
+): Promise<autocannon.Result> {
   const result = await autocannon({
     url,
     connections,
-    duration: DURATION_S,
-    requests: paths.map((path) => ({ method: 'GET' as const, path })),
+    duration,
+    requests: paths.map((path) => ({ method: 'GET' as const, path, ...(headers !== undefined ? { headers } : {}) })),
   });
-  if (result.non2xx > 0 || result.errors > 0) {
+  const bad = okStatus === 200 ? result.non2xx : result.requests.total - (result.statusCodeStats?.[String(okStatus) as '200']?.count ?? 0);
+  if (bad > 0 || result.errors > 0) {
     throw new Error(`bench: ${result.non2xx} non-2xx responses and ${result.errors} errors at ${url}${paths[0]}`);
   }
   return result;
@@ -117,8 +140,41 @@ async function bareRun(bodyBytes: number): Promise<{ reqPerSec: number; cpuMicro
 
 type SynthfhirFigures = Omit<
   HttpBenchResult,
-  'bareReqPerSec' | 'bareCpuMicrosPerReq' | 'patientReadVsBare' | 'bareSameSizeReqPerSec' | 'bareSameSizeCpuMicrosPerReq' | 'patientReadVsBareSameSize'
->;
+  | 'bareReqPerSec'
+  | 'bareCpuMicrosPerReq'
+  | 'patientReadVsBare'
+  | 'bareSameSizeReqPerSec'
+  | 'bareSameSizeCpuMicrosPerReq'
+  | 'patientReadVsBareSameSize'
+  | 'bareExactReqPerSec'
+  | 'bareExactCpuMicrosPerReq'
+  | 'patientReadVsBareExact'
+  | 'medplum'
+  | 'patientReadVsMedplum'
+> & { readonly patientBodyFile: string };
+
+/** Medplum's in-memory router with synthfhir's own first MEDPLUM_PATIENTS patients. */
+const MEDPLUM_PATIENTS = 300;
+
+async function medplumRuns(): Promise<HttpBenchResult['medplum']> {
+  const peer = await startChildWith(['medplum', String(MEDPLUM_PATIENTS)]);
+  try {
+    const cohort = peer.ready.defaultCohortId!;
+    const ids = Array.from({ length: PATIENTS_CYCLED }, (_, i) => `${cohort}-${(i * 37) % MEDPLUM_PATIENTS}`);
+    for (const id of ids.slice(0, 20)) await timeGet(`${peer.ready.url}/fhir/Patient/${id}`);
+    const read = await measured(peer.child, peer.ready.url, ids.map((id) => `/fhir/Patient/${id}`));
+    const bySubject = await load(peer.ready.url, ids.map((id) => `/fhir/Observation?subject=Patient/${id}&_count=20`), CONNECTIONS, 4);
+    return {
+      patients: MEDPLUM_PATIENTS,
+      resources: peer.ready.resources ?? 0,
+      readReqPerSec: round(read.result.requests.average, 0),
+      readCpuMicrosPerReq: read.cpuMicrosPerReq,
+      bySubjectReqPerSec: round(bySubject.requests.average, 1),
+    };
+  } finally {
+    await stop(peer.child);
+  }
+}
 
 /** Every synthfhir figure, against one server child. */
 async function synthfhirRuns(): Promise<SynthfhirFigures> {
@@ -133,6 +189,9 @@ async function synthfhirRuns(): Promise<SynthfhirFigures> {
     for (const id of ids) await timeGet(`${base}/Patient/${id}`);
 
     const read = await measured(app.child, app.ready.url, ids.map((id) => `/fhir/Patient/${id}`));
+    const notModified = await load(app.ready.url, ids.map((id) => `/fhir/Patient/${id}`), CONNECTIONS, 4, { 'if-none-match': 'W/"1"' }, 304);
+    const patientBodyFile = join(mkdtempSync(join(tmpdir(), 'synthfhir-bench-')), 'patient.json');
+    writeFileSync(patientBodyFile, Buffer.from(await (await fetch(`${base}/Patient/${ids[0]}`)).arrayBuffer()));
     const bySubject = await load(app.ready.url, ids.map((id) => `/fhir/Observation?subject=Patient/${id}`));
     const byCode = await load(app.ready.url, ['/fhir/Observation?code=4548-4'], 1);
     const group = (await (await fetch(`${base}/Group/$cohort?size=1000000&seed=7`)).json()) as { id: string };
@@ -147,6 +206,8 @@ async function synthfhirRuns(): Promise<SynthfhirFigures> {
       observationByCodeP99Ms: byCode.latency.p99,
       uncachedPatientReadReqPerSec: round(uncached.requests.average, 0),
       firstCodeSearchMs: round(firstCodeSearchMs, 0),
+      notModifiedReqPerSec: round(notModified.requests.average, 0),
+      patientBodyFile,
     };
   } finally {
     await stop(app.child);
@@ -158,6 +219,11 @@ function print(r: HttpBenchResult): void {
   console.log(`  bare node:http hello world           ${r.bareReqPerSec} req/s`);
   console.log(`  GET /fhir/Patient/{id} (cached)      ${r.patientReadReqPerSec} req/s = ${round(r.patientReadVsBare * 100)}% of bare (goal ≥ 70%)`);
   console.log(`  bare node:http, same body size       ${r.bareSameSizeReqPerSec} req/s (${r.patientBytes} bytes); Patient read = ${round(r.patientReadVsBareSameSize * 100)}% of it`);
+  console.log(`  bare node:http, same Patient bytes   ${r.bareExactReqPerSec} req/s; Patient read = ${round(r.patientReadVsBareExact * 100)}% of it (goal ≥ 70%)`);
+  console.log(`  Medplum in-memory router, Patient    ${r.medplum.readReqPerSec} req/s (${r.medplum.patients} synthfhir patients, ${r.medplum.resources} resources); synthfhir = ${r.patientReadVsMedplum}× (goal ≥ 1.2×)`);
+  console.log(`  Medplum Observation?subject=…        ${r.medplum.bySubjectReqPerSec} req/s`);
+  console.log(`  GET Patient/{id} If-None-Match → 304 ${r.notModifiedReqPerSec} req/s`);
+  console.log(`  server CPU per request (µs)          bare exact ${r.bareExactCpuMicrosPerReq}, Medplum read ${r.medplum.readCpuMicrosPerReq}`);
   console.log(`  server CPU per request               bare ${r.bareCpuMicrosPerReq} µs, bare same size ${r.bareSameSizeCpuMicrosPerReq} µs, Patient read ${r.patientReadCpuMicrosPerReq} µs`);
   console.log(`  GET /fhir/Observation?subject=…      ${r.observationBySubjectReqPerSec} req/s (goal ≥ 1,000)`);
   console.log(`  GET /fhir/Observation?code=4548-4    p50 ${r.observationByCodeP50Ms} ms, p99 ${r.observationByCodeP99Ms} ms, 1 connection (goal p50 < 50 ms)`);
@@ -168,11 +234,24 @@ function print(r: HttpBenchResult): void {
 /** Runs every HTTP figure and prints them. */
 export async function runHttpBench(): Promise<HttpBenchResult> {
   const bare = await bareRun(0);
-  const app = await synthfhirRuns();
+  const { patientBodyFile, ...app } = await synthfhirRuns();
   // Much of a read's cost is its payload, not the code: the same bare server, sending as many bytes.
   const sameSize = await bareRun(app.patientBytes);
+  const exact = await startChildWith(['bare-file', patientBodyFile]);
+  let exactRun;
+  try {
+    exactRun = await measured(exact.child, exact.ready.url, ['/']);
+  } finally {
+    await stop(exact.child);
+  }
+  const medplum = await medplumRuns();
   const result: HttpBenchResult = {
     ...app,
+    bareExactReqPerSec: round(exactRun.result.requests.average, 0),
+    bareExactCpuMicrosPerReq: exactRun.cpuMicrosPerReq,
+    patientReadVsBareExact: round(app.patientReadReqPerSec / exactRun.result.requests.average, 3),
+    medplum,
+    patientReadVsMedplum: round(app.patientReadReqPerSec / medplum.readReqPerSec, 2),
     bareReqPerSec: bare.reqPerSec,
     bareCpuMicrosPerReq: bare.cpuMicrosPerReq,
     patientReadVsBare: round(app.patientReadReqPerSec / bare.reqPerSec, 3),

@@ -97,6 +97,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       models,
       engine,
       recordCacheSize: config.recordCacheSize,
+      recordCacheBytes: config.recordCacheBytes,
       defaults: { asOf: config.asOf, lookbackYears: config.lookbackYears },
       thinStratumRecords: config.thinStratumRecords,
     });
@@ -159,6 +160,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       graphql,
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      readCacheBytes: config.bodyCacheBytes,
+      metrics: () => ({ caches: { records: cohorts.recordCacheStats() } }),
       reports: reportHandler(lookupReport),
       cohorts,
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),

@@ -24,9 +24,14 @@ export interface Config {
   readonly defaultCount: number;
   readonly maxBodyBytes: number;
   readonly lookbackYears: number;
+  /** Most generated patient records kept in memory (an entry bound; 0 disables the cache). */
   readonly recordCacheSize: number;
   /** Balanced cohorts: strata with fewer effective training records get a warning. */
   readonly thinStratumRecords: number;
+  /** Most estimated bytes of generated records kept in memory (the bound that matters for RSS). */
+  readonly recordCacheBytes: number;
+  /** Most bytes of serialized read responses kept for the read fast path (0 disables it). */
+  readonly bodyCacheBytes: number;
   /** Public base URL for links in bundles (unset: derived from the request). */
   readonly baseUrl: string | undefined;
   /** GraphQL limits, checked before execution (refused with TOO_COSTLY naming the limit). */
@@ -68,6 +73,12 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_LOOKBACK_YEARS: intIn(1, 20).default(3),
   SYNTHFHIR_RECORD_CACHE_SIZE: intIn(0, 10_000_000).default(5000),
   SYNTHFHIR_THIN_STRATUM_RECORDS: intIn(0, 1_000_000).default(30),
+  // 32 MiB of records (about 200 KB each with their search indexes: ~170 patients) kept a server
+  // under 300 MB RSS on a 1,000,000-patient cohort (bench/memory.ts: peak 270 MB; 64 MiB peaked at
+  // 390 MB, most of it garbage between major GCs).
+  SYNTHFHIR_RECORD_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(32 * 2 ** 20),
+  // 16 MiB of serialized read bodies (about 1-3 KB each): ~8,000 resources answered without the router.
+  SYNTHFHIR_BODY_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(16 * 2 ** 20),
   SYNTHFHIR_BASE_URL: z.string().url().optional(),
   SYNTHFHIR_GRAPHQL_MAX_DEPTH: intIn(2, 100).default(15),
   SYNTHFHIR_GRAPHQL_MAX_FIELDS: intIn(1, 100_000).default(1000),
@@ -108,6 +119,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     lookbackYears: e.SYNTHFHIR_LOOKBACK_YEARS,
     recordCacheSize: e.SYNTHFHIR_RECORD_CACHE_SIZE,
     thinStratumRecords: e.SYNTHFHIR_THIN_STRATUM_RECORDS,
+    recordCacheBytes: e.SYNTHFHIR_RECORD_CACHE_BYTES,
+    bodyCacheBytes: e.SYNTHFHIR_BODY_CACHE_BYTES,
     baseUrl: e.SYNTHFHIR_BASE_URL,
     graphqlMaxDepth: e.SYNTHFHIR_GRAPHQL_MAX_DEPTH,
     graphqlMaxFields: e.SYNTHFHIR_GRAPHQL_MAX_FIELDS,

@@ -1,23 +1,24 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { isSynthfhirError } from '../errors';
-import { cohortCommand, COHORT_FORMATS } from './commands/cohort';
 import type { CohortArgs } from './commands/cohort';
-import { fitCommand } from './commands/fit';
-import { DEFAULT_SAMPLE_SEED, sampleCommand } from './commands/sample';
+import type { FitArgs } from './commands/fit';
 import type { SampleArgs } from './commands/sample';
-import { serveCommand } from './commands/serve';
-import { supportCommand } from './commands/support';
-import { synthesizeCommand } from './commands/synthesize';
-import { twinCommand } from './commands/twin';
-import type { TwinArgs } from './commands/twin';
+import type { ServeArgs } from './commands/serve';
+import type { SupportArgs } from './commands/support';
 import type { SynthesizeArgs } from './commands/synthesize';
-import { evaluateCommand } from './evaluate';
+import type { TwinArgs } from './commands/twin';
 import type { EvaluateArgs } from './evaluate';
 import type { CliIo } from './io';
 
+// Each command's module is loaded by its action only (dynamic import): `sample` must not pay for
+// express, fhirpath, ioredis or the evaluator at start-up (issue 11 §4: `sample --n 1` ≤ 0.5 s).
+
 /** Exit codes not covered by the error catalogue (CONVENTIONS.md §3: catalogue errors carry theirs). */
 export const EXIT = { ok: 0, internal: 1, usage: 2 } as const;
+
+/** Default `sample --seed`, so that the same command line always prints the same rows. */
+const DEFAULT_SAMPLE_SEED = '1';
 
 /** Default fit seed: the one `npm run fit:default` passes, so a bare `fit` reproduces the shipped model. */
 const DEFAULT_FIT_SEED = '20151016';
@@ -43,7 +44,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--weights <column>', 'survey weight column (e.g. weight_exam)')
     .option('--seed <n>', 'seed of the fit (restarts, initialisation)', DEFAULT_FIT_SEED)
     .option('--components <k>', 'number(s) of mixture components to try, e.g. 20 or 10,20,30')
-    .action(async (opts: Parameters<typeof fitCommand>[0]) => setCode(await fitCommand(opts, io)));
+    .action(async (opts: FitArgs) => setCode(await (await import('./commands/fit')).fitCommand(opts, io)));
 
   program
     .command('sample')
@@ -54,23 +55,23 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--seed <n>', 'seed: the same arguments always give the same bytes', DEFAULT_SAMPLE_SEED)
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (opts: SampleArgs) => setCode(await sampleCommand(opts, io)));
+    .action(async (opts: SampleArgs) => setCode(await (await import('./commands/sample')).sampleCommand(opts, io)));
 
   program
     .command('support')
     .description('print {probability, effectiveRecords} of a subgroup under the model')
     .option('--model <model.json>', 'model file (default: the shipped NHANES 2015-2016 model)')
     .requiredOption('--where <json>', 'subgroup')
-    .action(async (opts: Parameters<typeof supportCommand>[0]) => setCode(await supportCommand(opts, io)));
+    .action(async (opts: SupportArgs) => setCode(await (await import('./commands/support')).supportCommand(opts, io)));
 
   program
     .command('cohort')
     .description('register a cohort offline (balance, strata, weights) and write its flat table or FHIR NDJSON')
     .requiredOption('--spec <json>', 'cohort spec file: {"size", "seed", "where"?, "balance"?, "asOf"?, "name"?} as POST /cohorts takes it')
     .requiredOption('--out <dir>', 'output folder (created): cohort.json plus profiles.csv|.ndjson or <Type>.ndjson')
-    .addOption(new Option('--format <format>', 'csv/ndjson: the flat table (as GET /cohorts/<id>/profiles.*); fhir: NDJSON per resource type').choices([...COHORT_FORMATS]).default('csv'))
+    .addOption(new Option('--format <format>', 'csv/ndjson: the flat table (as GET /cohorts/<id>/profiles.*); fhir: NDJSON per resource type').choices(['csv', 'ndjson', 'fhir']).default('csv'))
     .option('--model <model.json>', 'model file (env SYNTHFHIR_MODEL; default: the shipped model)')
-    .action(async (opts: CohortArgs) => setCode(await cohortCommand(opts, io)));
+    .action(async (opts: CohortArgs) => setCode(await (await import('./commands/cohort')).cohortCommand(opts, io)));
 
   program
     .command('synthesize')
@@ -83,7 +84,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--on-error <mode>', 'rows outside the model\'s support: fail (exit 3) or skip (left out, listed)', 'fail')
     .option('--out <csv>', 'write to a file instead of stdout')
     .option('--report <json>', 'per-variable recoverability and per-row errors as JSON')
-    .action(async (opts: SynthesizeArgs) => setCode(await synthesizeCommand(opts, io)));
+    .action(async (opts: SynthesizeArgs) => setCode(await (await import('./commands/synthesize')).synthesizeCommand(opts, io)));
 
   program
     .command('twin')
@@ -99,7 +100,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--report <json>', 'the mapping report (fields used, ignored and why; what was held) as JSON')
-    .action(async (opts: TwinArgs) => setCode(await twinCommand(opts, io)));
+    .action(async (opts: TwinArgs) => setCode(await (await import('./commands/twin')).twinCommand(opts, io)));
 
   program
     .command('serve')
@@ -107,7 +108,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--port <n>', 'port (env PORT; 0 = any free port)')
     .option('--host <host>', 'interface (env HOST)')
     .option('--model <model.json>', 'model file (env SYNTHFHIR_MODEL; default: the shipped model)')
-    .action(async (opts: Parameters<typeof serveCommand>[0]) => setCode(await serveCommand(opts, io)));
+    .action(async (opts: ServeArgs) => setCode(await (await import('./commands/serve')).serveCommand(opts, io)));
 
   program
     .command('evaluate')
@@ -129,7 +130,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--where <json>', 'constraints of the balanced cohort')
     .option('--no-gbm', 'skip the gradient-boosted detection classifier')
     .option('--cross-cycle <csv>', 'another survey cycle (validation only): quality against it and real training rows against it')
-    .action(async (opts: EvaluateArgs) => setCode(await evaluateCommand(opts, io)));
+    .action(async (opts: EvaluateArgs) => setCode(await (await import('./evaluate')).evaluateCommand(opts, io)));
 
   return program;
 }

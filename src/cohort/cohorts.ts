@@ -5,6 +5,7 @@ import { canonicalJson } from '../util';
 
 import type { ModelLike, PatientEngine, RecordLike, ResourceLike, SamplerLike } from './engine';
 import { LruCache } from './lru';
+import type { LruStats } from './lru';
 import type { ModelRegistry } from './model-registry';
 import { parsePatientId, patientIdOf } from './patient-id';
 import type { CohortSpec } from './spec';
@@ -46,6 +47,11 @@ export interface CohortServiceOptions<M extends ModelLike, R extends RecordLike>
   readonly engine: PatientEngine<M, R>;
   /** Generated records kept in memory (LRU); 0 disables the cache. */
   readonly recordCacheSize: number;
+  /**
+   * Estimated bytes of generated records kept in memory (LRU, with recordCacheSize; unset: no
+   * byte bound). A record is weighed by estimateRecordBytes (issue 11 §2).
+   */
+  readonly recordCacheBytes?: number;
   readonly defaults: { readonly asOf: string; readonly lookbackYears: number };
   /** Strata with fewer effective training records are accepted with a warning (config SYNTHFHIR_THIN_STRATUM_RECORDS). */
   readonly thinStratumRecords?: number;
@@ -60,6 +66,18 @@ const RESOLVED_COHORT_CACHE_SIZE = 1000;
 function samplerOptions(spec: CohortSpec): { readonly record?: boolean } | undefined {
   return spec.conditioning === 'record' ? { record: true } : undefined;
 }
+
+/**
+ * Heap bytes of a cached record, estimated from its resource count: a generated record's objects
+ * plus the per-record search corpus built on it (kept as long as the record), measured at about
+ * 2.6 KB per resource on the NHANES default model (bench/memory.ts prints the measured figure).
+ * A count is cheap; serialising a record to weigh it would cost more than generating it.
+ */
+export function estimateRecordBytes(resourceCount: number): number {
+  return RECORD_BASE_BYTES + resourceCount * RECORD_BYTES_PER_RESOURCE;
+}
+const RECORD_BASE_BYTES = 4096;
+const RECORD_BYTES_PER_RESOURCE = 2600;
 
 /** The Store key of a cohort spec. */
 export function cohortKey(id: string): string {
@@ -86,7 +104,16 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
   private readonly records: LruCache<string, R>;
 
   constructor(private readonly options: CohortServiceOptions<M, R>) {
-    this.records = new LruCache(options.recordCacheSize);
+    // --- record cache bounded by bytes (issue 11 §2) ---
+    this.records = new LruCache({
+      maxEntries: options.recordCacheSize,
+      ...(options.recordCacheBytes !== undefined ? { maxBytes: options.recordCacheBytes } : {}),
+    });
+  }
+
+  /** The record cache's size and hit counters (for /metrics). */
+  recordCacheStats(): LruStats {
+    return this.records.stats();
   }
 
   get models(): ModelRegistry<M> {
@@ -226,7 +253,7 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
       // Only balanced cohorts carry the extension: unbalanced patients keep their bytes.
       ...(cohort.spec.balance !== undefined ? { cohortMember: this.memberOf(cohort, index) } : {}),
     });
-    this.records.set(patientId, record);
+    this.records.set(patientId, record, estimateRecordBytes(this.options.engine.allResources(record).length));
     return record;
   }
 

@@ -17,7 +17,7 @@ export type {
   RecordLike,
   PatientEngine,
 } from './engine';
-export { CohortService, cohortKey } from './cohorts';
+export { CohortService, cohortKey, estimateRecordBytes } from './cohorts';
 export type { Cohort, CohortMember, CohortRequest, CohortServiceOptions } from './cohorts';
 export type { BalanceSpec, BalanceBy, BalanceTarget } from './balance';
 export { MAX_STRATA, MISSING_LEVEL, STRATUM_SEPARATOR } from './balance';
@@ -27,6 +27,7 @@ export { DEFAULT_THIN_STRATUM_RECORDS, WHOLE_COHORT_STRATUM } from './strata';
 export { ModelRegistry, loadModelFile, defaultModelPath, DEFAULT_MODEL_FILE } from './model-registry';
 export { patientIdOf, parsePatientId, ownerPatientId } from './patient-id';
 export { LruCache } from './lru';
+export type { LruBounds, LruStats } from './lru';
 export type { Store, SetOptions, MemoryStoreOptions, RedisStoreOptions } from './store';
 export { createMemoryStore, createRedisStore, redactRedisUrl } from './store';
 export { createDefaultEngine, loadModels } from './bind-engine';

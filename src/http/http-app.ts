@@ -11,8 +11,11 @@ import type { GraphqlService } from '../graphql';
 import { COHORTS_PATH, cohortsRouter } from './cohorts-api';
 import { expressError } from './express-errors';
 import { idePageOf, mountGraphql, serveIdePage } from './graphql-mount';
+import type { MetricsSnapshot } from './metrics';
+import { formatMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics';
 import { negotiate } from './negotiation';
-import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveFhir, stateOf, trackRequest } from './serve';
+import { ReadCache } from './read-cache';
+import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveCachedRead, serveFhir, stateOf, trackRequest } from './serve';
 
 export { FHIR_BASE_PATH };
 
@@ -31,7 +34,11 @@ export interface HttpAppOptions {
   readonly cohorts?: CohortService<ModelLike, RecordLike>;
   /** GraphQL: `/graphql` (Apollo) and the offline IDE page of `/graphql` and `[base]/$graphql`. */
   readonly graphql?: GraphqlService;
-  /** Extra express mounts, added before the catch-all 404. */
+  /** Bytes of serialized reads replayed without the router (config bodyCacheBytes; 0 or unset: off). */
+  readonly readCacheBytes?: number;
+  /** GET /metrics (Prometheus text): the app's caches; the read cache and process memory are added here. */
+  readonly metrics?: () => MetricsSnapshot;
+  /** Extra express mounts (e.g. GraphQL), added before the catch-all 404. */
   readonly mount?: (app: express.Express) => void;
 }
 
@@ -51,7 +58,13 @@ const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
  */
 export function createHttpApp(options: HttpAppOptions): HttpHandler {
   const { router, logger, maxBodyBytes } = options;
-  const serveOptions = { router, logger, ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}) };
+  const readCache = options.readCacheBytes !== undefined && options.readCacheBytes > 0 ? new ReadCache(options.readCacheBytes) : undefined;
+  const serveOptions = {
+    router,
+    logger,
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+    ...(readCache !== undefined ? { readCache } : {}),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -72,6 +85,13 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
       const unavailable = { resourceType: 'Health', status: 'unavailable' };
       sendResource(res, 503, {}, unavailable);
     }
+  });
+
+  app.get('/metrics', (_req: Request, res: Response) => {
+    const caches = { ...(options.metrics?.().caches ?? {}), ...(readCache !== undefined ? { reads: readCache.stats() } : {}) };
+    const text = formatMetrics({ caches }, process.memoryUsage());
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'x-request-id': stateOf(res).requestId });
+    res.end(text);
   });
 
   const reports = options.reports;
@@ -132,6 +152,7 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
       return;
     }
     if (BODYLESS.has(req.method ?? '') && isFhirPath(req.url)) {
+      if (readCache !== undefined && (req.method === 'GET' || req.method === 'HEAD') && serveCachedRead(req, res, readCache, logger)) return;
       const logDone = trackRequest(req, res, logger, false);
       void serveFhir(req, res, serveOptions).then(logDone);
       return;

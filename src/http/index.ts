@@ -6,3 +6,6 @@ export type { ResponseType } from './negotiation';
 export { requestIdOf } from './request-id';
 export { cohortsRouter, sendProblem, streamChunks, COHORTS_PATH } from './cohorts-api';
 export type { CohortsApiOptions, CohortView, ChunkSink } from './cohorts-api';
+export { formatMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics';
+export type { MetricsSnapshot } from './metrics';
+export { ReadCache, isNotModified } from './read-cache';

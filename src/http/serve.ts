@@ -6,6 +6,8 @@ import { errorToOutcome, FHIR_JSON } from '../fhir';
 
 import type { ResponseType } from './negotiation';
 import { negotiate } from './negotiation';
+import type { CachedRead, ReadCache } from './read-cache';
+import { httpDateSeconds, isCacheableReadUrl, isNotModified } from './read-cache';
 import { requestIdOf } from './request-id';
 
 /** The FHIR base path. */
@@ -93,6 +95,58 @@ export function sendResource(
   res.end(text);
 }
 
+function contentTypeOf(type: ResponseType): string {
+  return type === 'application/json' ? 'application/json; charset=utf-8' : `${FHIR_JSON}; charset=utf-8`;
+}
+
+/** 304 Not Modified: the validators again, no body (RFC 9110 §15.4.5). */
+function sendNotModified(res: ServerResponse, state: RequestState, etag: string, lastModified: string | undefined): void {
+  const headers: Record<string, string> = { etag, 'x-request-id': state.requestId };
+  if (lastModified !== undefined) headers['last-modified'] = lastModified;
+  res.writeHead(304, headers);
+  res.end();
+}
+
+/** Writes a cached read (200, or 304 for a matching conditional request is the caller's check). */
+function sendCachedRead(res: ServerResponse, state: RequestState, entry: CachedRead): void {
+  const headers: Record<string, string | number> = {
+    'content-type': entry.contentType,
+    'content-length': entry.body.length,
+    etag: entry.etag,
+    'x-request-id': state.requestId,
+  };
+  if (entry.lastModified !== undefined) headers['last-modified'] = entry.lastModified;
+  res.writeHead(200, headers);
+  res.end(entry.body);
+}
+
+/**
+ * The read fast path: a GET/HEAD of `/fhir/<Type>/<id>` (no query) whose response is in the read
+ * cache is answered from its bytes, without the router (conditional requests included). Returns
+ * false when it did not answer (not a plain read, not cached, or an Accept to refuse: the router
+ * path then answers, 406 included). bench/http.ts measures it against a bare node:http server.
+ */
+export function serveCachedRead(req: IncomingMessage, res: ServerResponse, cache: ReadCache, logger: Logger): boolean {
+  const url = req.url;
+  if (url === undefined || !isCacheableReadUrl(url)) return false;
+  let type: ResponseType;
+  try {
+    type = negotiate(req.headers.accept, undefined);
+  } catch {
+    return false;
+  }
+  const entry = cache.get(type, url);
+  if (entry === undefined) return false;
+  const logDone = trackRequest(req, res, logger, false);
+  const state = stateOf(res);
+  state.responseType = type;
+  if (entry.cohortId !== undefined) state.cohortId = entry.cohortId;
+  if (isNotModified(req, entry.etag, entry.lastModifiedSeconds)) sendNotModified(res, state, entry.etag, entry.lastModified);
+  else sendCachedRead(res, state, entry);
+  logDone();
+  return true;
+}
+
 /** Writes any thrown value as an OperationOutcome (never a stack trace). */
 export function sendError(res: ServerResponse, e: unknown, logger: Logger, context: Readonly<Record<string, unknown>>): void {
   const state = stateOf(res);
@@ -113,6 +167,8 @@ export function queryPairs(url: string): [string, string][] {
 export interface ServeOptions {
   readonly router: FhirRouter;
   readonly logger: Logger;
+  /** Serialized reads replayed by the fast path (unset: every read goes through the router). */
+  readonly readCache?: ReadCache;
   /** Public base URL for links (config.baseUrl); unset: derived from the Host header. */
   readonly baseUrl?: string;
 }
@@ -157,7 +213,31 @@ export async function serveFhir(
     if (out.cohortId !== undefined) state.cohortId = out.cohortId;
     // A handler answering plain JSON (`$graphql`) says so; FHIR resources keep the negotiated type.
     if (out.headers['content-type'] === 'application/json') state.responseType = 'application/json';
-    sendResource(res, out.status, out.headers, out.body, query.some(([k, v]) => k === '_pretty' && v === 'true'));
+    const pretty = query.some(([k, v]) => k === '_pretty' && v === 'true');
+    const etag = out.headers.etag;
+    if (out.status === 200 && etag !== undefined && (fhirReq.method === 'GET' || fhirReq.method === 'HEAD')) {
+      // A resource (read, vread): immutable, so conditional requests are answered here.
+      const lastModified = out.headers['last-modified'];
+      const lastModifiedSeconds = httpDateSeconds(lastModified);
+      if (isNotModified(req, etag, lastModifiedSeconds)) {
+        sendNotModified(res, state, etag, lastModified);
+        return;
+      }
+      if (options.readCache !== undefined && query.length === 0 && !pretty && isCacheableReadUrl(url) && out.body.resourceType !== 'Bundle') {
+        const entry: CachedRead = {
+          body: Buffer.from(JSON.stringify(out.body)),
+          contentType: contentTypeOf(state.responseType),
+          etag,
+          lastModified,
+          lastModifiedSeconds,
+          cohortId: out.cohortId,
+        };
+        options.readCache.set(state.responseType, url, entry);
+        sendCachedRead(res, state, entry);
+        return;
+      }
+    }
+    sendResource(res, out.status, out.headers, out.body, pretty);
   } catch (e) {
     sendError(res, e, options.logger, { method: req.method, path: url });
   }

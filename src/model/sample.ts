@@ -1,6 +1,6 @@
 import { impliedConstraints, isWhere, parseWhere, formatWhere, describeConstraint } from '../schema';
 import type { Row, Where, WhereJson } from '../schema';
-import { streamFor } from '../random';
+import { streamFamily, streamFor } from '../random';
 import type { StreamKey } from '../random';
 import { canonicalJson } from '../util';
 import { branchesOf, ruleClauseDoms } from './branches';
@@ -161,6 +161,15 @@ export function sampleOne(model: Model, where: Where | WhereJson | undefined, ke
  */
 export function sampleRowAt(model: Model, sampler: Sampler, seed: number | string, index: number): Row {
   return sampler.sample(streamFor({ modelHash: model.hash, cohortId: `sample:${String(seed)}`, index, part: 'profile' }));
+}
+
+/**
+ * sampleRowAt as a function of the index, with the stream key's fixed part serialised once (the
+ * CLI's hot loop): rowsOf(model, sampler, seed)(i) === sampleRowAt(model, sampler, seed, i).
+ */
+export function sampleRowsAt(model: Model, sampler: Sampler, seed: number | string): (index: number) => Row {
+  const streamOf = streamFamily({ modelHash: model.hash, cohortId: `sample:${String(seed)}`, part: 'profile' });
+  return (index) => sampler.sample(streamOf(index));
 }
 
 /** n profiles; row i is sampleRowAt(model, sampler, seed, i). */

@@ -1,4 +1,4 @@
-export { streamFor, rngFromSeed, RNG_ALGORITHM } from './rng';
+export { streamFor, streamFamily, rngFromSeed, RNG_ALGORITHM } from './rng';
 export type { Rng, StreamKey } from './rng';
 export { normPdf, normLogPdf, normCdf, normSf, normInv, normIsf, erfc } from './normal';
 export {

@@ -1,6 +1,5 @@
-import seedrandom from 'seedrandom';
-
 import { canonicalJson, sha256Hex } from '../util';
+import { Alea } from './alea';
 
 /** A source of uniform draws in [0, 1). Every random draw in synthfhir comes from one. */
 export interface Rng {
@@ -26,8 +25,8 @@ export const RNG_ALGORITHM = 'seedrandom.alea(sha256(canonicalJson(key)))';
 
 /** Seeds an Rng from an arbitrary string (the full string is used, never cut to 32 bits). */
 export function rngFromSeed(seed: string): Rng {
-  const prng = seedrandom.alea(seed);
-  return { next: (): number => prng() };
+  // seedrandom's alea, re-implemented bit for bit (alea.ts; checked against seedrandom by a test).
+  return new Alea(seed);
 }
 
 /**
@@ -36,4 +35,19 @@ export function rngFromSeed(seed: string): Rng {
  */
 export function streamFor(key: StreamKey): Rng {
   return rngFromSeed(sha256Hex(canonicalJson(key)));
+}
+
+/**
+ * streamFor for many indices of one (modelHash, cohortId, part): `family(i)` equals
+ * `streamFor({ ...base, index: i })` (same canonical JSON, same hash, same stream) without
+ * re-serialising the fixed fields per call. For per-row loops (sample, cohorts).
+ */
+export function streamFamily(base: Omit<StreamKey, 'index'>): (index: number) => Rng {
+  // canonicalJson sorts keys: cohortId, index, modelHash, part.
+  const head = `{"cohortId":${canonicalJson(base.cohortId)},"index":`;
+  const tail = `,"modelHash":${canonicalJson(base.modelHash)},"part":${canonicalJson(base.part)}}`;
+  return (index: number): Rng => {
+    if (!Number.isFinite(index)) return streamFor({ ...base, index }); // canonicalJson's own error
+    return rngFromSeed(sha256Hex(head + JSON.stringify(index) + tail));
+  };
 }

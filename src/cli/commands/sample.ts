@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors';
-import { prepareSampler, sampleRowAt } from '../../model';
+import { prepareSampler, sampleRowsAt } from '../../model';
 import type { Model, Sampler } from '../../model';
 import { csvField, outputColumns } from '../../schema';
 import type { Row } from '../../schema';
@@ -19,9 +19,6 @@ export interface SampleArgs {
 /** Rows per write: bounds memory for any --n while keeping writes large. */
 const CHUNK_ROWS = 2000;
 
-/** Default --seed, so that the same command line always prints the same rows. */
-export const DEFAULT_SAMPLE_SEED = '1';
-
 const FORMATS = ['csv', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -31,8 +28,35 @@ function parseFormat(text: string): Format {
   return f;
 }
 
-function csvLine(columns: readonly string[], row: Row): string {
-  return columns.map((c) => csvField(row[c])).join(',') + '\n';
+/** Distinct labels whose quoted text a column keeps. */
+const FIELD_CACHE_LIMIT = 4096;
+
+/**
+ * A CSV line writer with the same bytes as `columns.map((c) => csvField(row[c])).join(',')`,
+ * faster (measured in bench/cli.ts): numbers are printed with String() (csvField never quotes a
+ * number), a label's field text is computed once per column, and the fields go into one reused
+ * array joined once (many small `+=` build rope strings that cost more to flatten than to join).
+ */
+function csvLineWriter(columns: readonly string[]): (row: Row) => string {
+  const caches = columns.map(() => new Map<string, string>());
+  const parts = new Array<string>(columns.length).fill('');
+  return (row) => {
+    for (let i = 0; i < columns.length; i++) {
+      const v = row[columns[i]];
+      if (v === undefined) parts[i] = '';
+      else if (typeof v === 'number') parts[i] = String(v);
+      else {
+        const cache = caches[i];
+        let text = cache.get(v);
+        if (text === undefined) {
+          text = csvField(v);
+          if (cache.size < FIELD_CACHE_LIMIT) cache.set(v, text);
+        }
+        parts[i] = text;
+      }
+    }
+    return parts.join(',') + '\n';
+  };
 }
 
 /** One JSON object per line, keys in column order, a missing value an absent key. */
@@ -48,13 +72,13 @@ function ndjsonLine(columns: readonly string[], row: Row): string {
  */
 async function writeRows(model: Model, sampler: Sampler, n: number, seed: number | string, format: Format, out: Output): Promise<void> {
   const columns = outputColumns(model.schema);
-  const line = format === 'csv' ? csvLine : ndjsonLine;
+  const line = format === 'csv' ? csvLineWriter(columns) : (row: Row): string => ndjsonLine(columns, row);
+  const rowAt = sampleRowsAt(model, sampler, seed);
   if (format === 'csv') await out.write(columns.map((c) => csvField(c)).join(',') + '\n');
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     let chunk = '';
-    for (let i = start; i < Math.min(n, start + CHUNK_ROWS); i++) {
-      chunk += line(columns, sampleRowAt(model, sampler, seed, i));
-    }
+    const end = Math.min(n, start + CHUNK_ROWS);
+    for (let i = start; i < end; i++) chunk += line(rowAt(i));
     await out.write(chunk);
   }
 }

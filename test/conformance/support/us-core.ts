@@ -58,7 +58,8 @@ export function loadUsCore(): Map<string, StructureDefinitionJson> {
   const ordered = [...profiles.values()].sort((a, b) => Number(b.type === 'Extension') - Number(a.type === 'Extension'));
   for (const sd of ordered) {
     try {
-      loadDataType(sd);
+      // With @medplum/fhirtypes installed (it came with @medplum/fhir-router) the JSON needs the typed view.
+      loadDataType(sd as unknown as Parameters<typeof loadDataType>[0]);
     } catch {
       profiles.delete(sd.url);
     }
@@ -78,7 +79,7 @@ export function validateAgainstClaims(resource: { resourceType: string; id?: str
   const findings: Finding[] = [];
   const run = (profile: string, sd?: StructureDefinitionJson): void => {
     try {
-      const issues = validateResource(resource, sd ? { profile: sd } : undefined);
+      const issues = validateResource(resource as Parameters<typeof validateResource>[0], sd ? { profile: sd as unknown as Parameters<typeof loadDataType>[0] } : undefined);
       const bad = issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
       if (bad.length) {
         findings.push({
