@@ -1,5 +1,6 @@
+import seedrandom from 'seedrandom';
+
 import { canonicalJson, sha256Hex } from '../util';
-import { Alea } from './alea';
 
 /** A source of uniform draws in [0, 1). Every random draw in synthfhir comes from one. */
 export interface Rng {
@@ -25,8 +26,8 @@ export const RNG_ALGORITHM = 'seedrandom.alea(sha256(canonicalJson(key)))';
 
 /** Seeds an Rng from an arbitrary string (the full string is used, never cut to 32 bits). */
 export function rngFromSeed(seed: string): Rng {
-  // seedrandom's alea, re-implemented bit for bit (alea.ts; checked against seedrandom by a test).
-  return new Alea(seed);
+  const prng = seedrandom.alea(seed);
+  return { next: (): number => prng() };
 }
 
 /**
