@@ -109,6 +109,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       asOf: config.asOf,
       software: { name: 'synthfhir', version: softwareVersion() },
       logger,
+      exports: {
+        store,
+        patientsPerFile: config.exportPatientsPerFile,
+        jobTtlMs: config.exportJobTtlSeconds * 1000,
+        maxJobsPerClient: config.exportMaxJobsPerClient,
+      },
     });
     // GraphQL (a later issue) registers `$graphql` on the router here and mounts /graphql through
     // createHttpApp's `mount` hook; fhir/ never imports graphql/.

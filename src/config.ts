@@ -27,6 +27,12 @@ export interface Config {
   readonly recordCacheSize: number;
   /** Public base URL for links in bundles (unset: derived from the request). */
   readonly baseUrl: string | undefined;
+  /** Bulk Data `$export`: patients per output file (a partition of patient indexes). */
+  readonly exportPatientsPerFile: number;
+  /** How long an export job (status URL and files) lives after its kick-off. */
+  readonly exportJobTtlSeconds: number;
+  /** Export jobs one client may hold at once (kicked off, not yet deleted or expired); more → 429. */
+  readonly exportMaxJobsPerClient: number;
 }
 
 const intIn = (lo: number, hi: number) =>
@@ -58,6 +64,9 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_LOOKBACK_YEARS: intIn(1, 20).default(3),
   SYNTHFHIR_RECORD_CACHE_SIZE: intIn(0, 10_000_000).default(5000),
   SYNTHFHIR_BASE_URL: z.string().url().optional(),
+  SYNTHFHIR_EXPORT_PATIENTS_PER_FILE: intIn(1, 1_000_000).default(2000),
+  SYNTHFHIR_EXPORT_JOB_TTL_SECONDS: intIn(60, 30 * 24 * 3600).default(3600),
+  SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT: intIn(1, 10_000).default(5),
 });
 
 /** Parses an environment into a frozen Config; throws one InvalidInputError naming every bad variable. */
@@ -91,6 +100,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     lookbackYears: e.SYNTHFHIR_LOOKBACK_YEARS,
     recordCacheSize: e.SYNTHFHIR_RECORD_CACHE_SIZE,
     baseUrl: e.SYNTHFHIR_BASE_URL,
+    exportPatientsPerFile: e.SYNTHFHIR_EXPORT_PATIENTS_PER_FILE,
+    exportJobTtlSeconds: e.SYNTHFHIR_EXPORT_JOB_TTL_SECONDS,
+    exportMaxJobsPerClient: e.SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT,
   });
 }
 
