@@ -124,9 +124,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       maxBodyBytes: config.maxBodyBytes,
       reports: reportHandler(lookupReport),
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),
+      // The store down is "degraded", not "unavailable" (still HTTP 200): generation is pure, so
+      // this replica keeps serving every cohort it has resolved; only registering cohorts, export
+      // jobs and cohorts it has never seen need the store (503 meanwhile). Redis reconnects with
+      // back-off by itself.
       health: async () => {
-        await store.ping();
-        return { store: store.kind, defaultCohort: defaultCohort.id };
+        try {
+          await store.ping();
+          return { status: 'ok', store: store.kind, defaultCohort: defaultCohort.id };
+        } catch {
+          return {
+            status: 'degraded',
+            store: store.kind,
+            defaultCohort: defaultCohort.id,
+            detail: 'The shared store is not answering: cohorts this replica has resolved are still served; registering cohorts and export jobs fail (503) until it is back.',
+          };
+        }
       },
     });
     // Too large a default cohort is served by reads and patient-scoped searches only (see corpora.ts).
