@@ -28,7 +28,7 @@ async function kickOff(app: App, path: string, headers: Record<string, string> =
 async function runExport(app: App, path: string): Promise<{ status: string; manifest: Manifest; manifestText: string }> {
   const k = await kickOff(app, path);
   expect(k.status).toBe(202);
-  const status = pathOf(k.headers['content-location'] as string);
+  const status = pathOf(String(k.headers['content-location']));
   const first = await request(app.app).get(status);
   expect(first.status).toBe(202);
   const done = await request(app.app).get(status);
@@ -187,10 +187,13 @@ describe('$export (Bulk Data 2.0) over HTTP', () => {
   });
 
   it('is advertised in the CapabilityStatement at system, Patient and Group level', async () => {
-    const cap = (await request(app.app).get('/fhir/metadata')).body;
-    const rest = cap.rest[0];
+    interface Rest {
+      operation: unknown[];
+      resource: { type: string; operation: unknown[] }[];
+    }
+    const rest = ((await request(app.app).get('/fhir/metadata')).body as { rest: Rest[] }).rest[0];
     expect(rest.operation).toContainEqual({ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' });
-    const ops = (type: string): unknown[] => rest.resource.find((r: { type: string }) => r.type === type).operation;
+    const ops = (type: string): unknown[] => rest.resource.find((r) => r.type === type)?.operation ?? [];
     expect(ops('Patient')).toContainEqual({ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' });
     expect(ops('Group')).toContainEqual({ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' });
   });
@@ -211,7 +214,7 @@ describe('$export per-client limit', () => {
       expect(c.body.issue[0].diagnostics).toMatch(/limit \(SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT\) is 2/);
       // Another client is not affected.
       expect((await kickOff(app, '/fhir/$export?_type=Condition', { ...ASYNC, 'X-Forwarded-For': '203.0.113.9' })).status).toBe(202);
-      await request(app.app).delete(pathOf(a.headers['content-location'] as string));
+      await request(app.app).delete(pathOf(String(a.headers['content-location'])));
       expect((await kickOff(app, '/fhir/$export?_type=Condition')).status).toBe(202);
     } finally {
       await app.close();
