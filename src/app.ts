@@ -7,7 +7,7 @@ import type { ModelRegistry } from './cohort';
 import { CohortService, createDefaultEngine, createMemoryStore, createRedisStore, loadModels } from './cohort';
 import type { Config } from './config';
 import type { FhirRouter, Logger, SearchPort } from './fhir';
-import { CorpusProvider, createFhirRouter, createSearchPort, MAX_UNSCOPED_COHORT_SIZE } from './fhir';
+import { CorpusProvider, createFhirRouter, createPartitionCache, createSearchPort, MAX_UNSCOPED_COHORT_SIZE } from './fhir';
 import { loadReports, reportHandler } from './evaluate';
 import { createHttpApp } from './http';
 import { packageFile } from './util/package-root';
@@ -114,6 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         patientsPerFile: config.exportPatientsPerFile,
         jobTtlMs: config.exportJobTtlSeconds * 1000,
         maxJobsPerClient: config.exportMaxJobsPerClient,
+        partitions: createPartitionCache(store, config.exportCacheMb * 2 ** 20),
       },
     });
     // GraphQL (a later issue) registers `$graphql` on the router here and mounts /graphql through

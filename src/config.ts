@@ -33,6 +33,8 @@ export interface Config {
   readonly exportJobTtlSeconds: number;
   /** Export jobs one client may hold at once (kicked off, not yet deleted or expired); more → 429. */
   readonly exportMaxJobsPerClient: number;
+  /** Megabytes of export-file NDJSON kept in process (so a partition is generated once for all its types). */
+  readonly exportCacheMb: number;
 }
 
 const intIn = (lo: number, hi: number) =>
@@ -67,6 +69,7 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_EXPORT_PATIENTS_PER_FILE: intIn(1, 1_000_000).default(2000),
   SYNTHFHIR_EXPORT_JOB_TTL_SECONDS: intIn(60, 30 * 24 * 3600).default(3600),
   SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT: intIn(1, 10_000).default(5),
+  SYNTHFHIR_EXPORT_CACHE_MB: intIn(0, 100_000).default(64),
 });
 
 /** Parses an environment into a frozen Config; throws one InvalidInputError naming every bad variable. */
@@ -103,6 +106,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     exportPatientsPerFile: e.SYNTHFHIR_EXPORT_PATIENTS_PER_FILE,
     exportJobTtlSeconds: e.SYNTHFHIR_EXPORT_JOB_TTL_SECONDS,
     exportMaxJobsPerClient: e.SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT,
+    exportCacheMb: e.SYNTHFHIR_EXPORT_CACHE_MB,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { CohortService, ModelLike, RecordLike, Store } from '../cohort';
 
 import type { CorpusProvider } from './corpus-provider';
+import type { PartitionCache } from './operations/export-cache';
 import type { FhirRepository } from './repository';
 import type { SearchPort } from './search-port';
 import type { FhirRequest, FhirResponse, Logger } from './types';
@@ -26,6 +27,8 @@ export interface ExportSettings {
   readonly jobTtlMs: number;
   /** Jobs one client may hold at once (more: 429). */
   readonly maxJobsPerClient: number;
+  /** Export files' NDJSON kept so that a partition is generated once for all its types. */
+  readonly partitions: PartitionCache;
 }
 
 /** Everything a handler may use. Built once by the app; nothing in it is per-request. */

@@ -48,5 +48,6 @@ export {
   exportOperationDefinition,
 } from './operations/export';
 export type { ExportJob, ExportFormat } from './operations/export-job';
-export { ExportJobs, DEFAULT_EXPORT_SETTINGS } from './operations/export-jobs';
+export { ExportJobs, DEFAULT_EXPORT_SETTINGS, createPartitionCache, PARTITION_SHARED_TTL_MS } from './operations/export-jobs';
+export { PartitionCache, partitionKey } from './operations/export-cache';
 export { ndjsonChunks, streamResponse, NDJSON_CHUNK_CHARS } from './ndjson';

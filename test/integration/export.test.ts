@@ -2,6 +2,7 @@ import request from 'supertest';
 
 import type { App } from '../../src/app';
 import { createStubApp } from '../support/stub-app';
+import { createStubEngine } from '../support/stub-engine';
 
 // Bulk Data $export end to end over plain HTTP (supertest), on the stub engine: 5 resources per
 // patient (Patient, Encounter, 2 Observations, Condition).
@@ -101,8 +102,12 @@ describe('$export (Bulk Data 2.0) over HTTP', () => {
     expect(manifest.error).toEqual([]);
     const parts = Math.ceil(SIZE / PER_FILE);
     expect(manifest.output).toHaveLength(4 * parts);
+    // Partition by partition, the Observations first.
     expect(manifest.output.map((o) => o.type)).toEqual(
-      ['Patient', 'Encounter', 'Observation', 'Condition'].flatMap((t) => Array<string>(parts).fill(t)),
+      Array.from({ length: parts }, () => ['Observation', 'Patient', 'Encounter', 'Condition']).flat(),
+    );
+    expect(manifest.output.map((o) => o.url.split('/').pop())).toEqual(
+      Array.from({ length: parts }, (_, p) => ['Observation', 'Patient', 'Encounter', 'Condition'].map((t) => `${t}-${p}.ndjson`)).flat(),
     );
     const byType = new Map<string, Record<string, unknown>[]>();
     for (const o of manifest.output) {
@@ -132,7 +137,7 @@ describe('$export (Bulk Data 2.0) over HTTP', () => {
     const onA = await runExport(app, '/fhir/$export?_type=Patient,Observation');
     const onB = await runExport(other, '/fhir/$export?_type=Patient,Observation');
     expect(onB.status).toBe(onA.status);
-    expect(onA.manifest.output.map((o) => o.type)).toEqual([...Array<string>(5).fill('Patient'), ...Array<string>(5).fill('Observation')]);
+    expect(onA.manifest.output.map((o) => o.type)).toEqual(Array.from({ length: 5 }, () => ['Observation', 'Patient']).flat());
     for (const o of onA.manifest.output) {
       const x = await fetchFile(app, o.url);
       const y = await fetchFile(other, o.url);
@@ -218,6 +223,32 @@ describe('$export per-client limit', () => {
       expect((await kickOff(app, '/fhir/$export?_type=Condition')).status).toBe(202);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('$export partition cache', () => {
+  it('generates each patient once for all the types of its partition, and serves the same bytes as without the cache', async () => {
+    const engine = createStubEngine();
+    const config = { defaultCohortSize: SIZE, baseUrl: BASE, exportPatientsPerFile: 10 };
+    const cached = await createStubApp(config, { engine });
+    const uncached = await createStubApp({ ...config, exportCacheMb: 0 });
+    try {
+      const a = await runExport(cached, '/fhir/$export');
+      const b = await runExport(uncached, '/fhir/$export');
+      expect(b.manifestText).toBe(a.manifestText);
+      const before = engine.calls.generate;
+      const texts: string[] = [];
+      for (const o of a.manifest.output) texts.push((await fetchFile(cached, o.url)).body as string);
+      // In manifest order: one generation per patient (the Observation file), the other three files kept.
+      expect(engine.calls.generate - before).toBe(SIZE);
+      for (const [i, o] of b.manifest.output.entries()) expect((await fetchFile(uncached, o.url)).body).toBe(texts[i]);
+      // A file fetched again is the same, still without generating.
+      expect((await fetchFile(cached, a.manifest.output[1].url)).body).toBe(texts[1]);
+      expect(engine.calls.generate - before).toBe(SIZE);
+    } finally {
+      await cached.close();
+      await uncached.close();
     }
   });
 });

@@ -177,7 +177,7 @@ describe('two server processes sharing Redis: a cohort made on A is served and e
     expect(seen.polls.map((p) => p.status)).toEqual([202, 200]);
     expect(seen.polls[0].retryAfter).toBe('1');
     expect(seen.manifest.transactionTime).toBe('2025-01-01T00:00:00Z');
-    expect(seen.manifest.output.map((o) => o.type)).toEqual(['Patient', 'Patient', 'Patient', 'Observation', 'Observation', 'Observation']);
+    expect(seen.manifest.output.map((o) => o.type)).toEqual(['Observation', 'Patient', 'Observation', 'Patient', 'Observation', 'Patient']);
     const file = await get(b, seen.manifest.output[0].url);
     expect(file.text).toBe((await get(a, seen.manifest.output[0].url)).text);
   });

@@ -1,17 +1,34 @@
+import type { Store } from '../../cohort';
 import { createMemoryStore } from '../../cohort';
 import { SynthfhirError } from '../../errors';
 import { canonicalJson, sha256Hex } from '../../util';
 import type { ExportSettings } from '../context';
 
+import { PartitionCache } from './export-cache';
 import type { ExportJob } from './export-job';
 import { parseExportJob } from './export-job';
 
 /** The defaults of config.ts, with an in-process store: for contexts built without settings (tests). */
-export const DEFAULT_EXPORT_SETTINGS: Omit<ExportSettings, 'store'> = {
+export const DEFAULT_EXPORT_SETTINGS: Omit<ExportSettings, 'store' | 'partitions'> = {
   patientsPerFile: 2000,
   jobTtlMs: 3600_000,
   maxJobsPerClient: 5,
 };
+
+/** Export files' NDJSON kept in Redis this long (partitions are downloaded together, minutes apart at most). */
+export const PARTITION_SHARED_TTL_MS = 10 * 60_000;
+/** The largest side buffer kept per type while a file is generated (bounds memory per request). */
+export const MAX_SIDE_BYTES = 16 * 2 ** 20;
+
+/** The partition cache of a replica: `maxBytes` in process, plus Redis when the store is Redis. */
+export function createPartitionCache(store: Store, maxBytes: number): PartitionCache {
+  return new PartitionCache({
+    maxBytes,
+    maxSideBytes: Math.min(MAX_SIDE_BYTES, maxBytes),
+    ...(store.kind === 'redis' ? { shared: store } : {}),
+    sharedTtlMs: PARTITION_SHARED_TTL_MS,
+  });
+}
 
 const defaults = new WeakMap<object, ExportSettings>();
 
@@ -20,7 +37,8 @@ export function exportSettingsOf(ctx: { readonly exports?: ExportSettings }): Ex
   if (ctx.exports !== undefined) return ctx.exports;
   let s = defaults.get(ctx);
   if (s === undefined) {
-    s = { ...DEFAULT_EXPORT_SETTINGS, store: createMemoryStore() };
+    const store = createMemoryStore();
+    s = { ...DEFAULT_EXPORT_SETTINGS, store, partitions: createPartitionCache(store, 64 * 2 ** 20) };
     defaults.set(ctx, s);
   }
   return s;

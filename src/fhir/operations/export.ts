@@ -1,7 +1,7 @@
 import type { Cohort } from '../../cohort';
 import { NotFoundError, SynthfhirError } from '../../errors';
 import type { Handler, HandlerCall, Route } from '../context';
-import { ndjsonChunks, streamResponse } from '../ndjson';
+import { NDJSON_CHUNK_CHARS, ndjsonChunks, streamResponse } from '../ndjson';
 import { FHIR_JSON, operationOutcome } from '../outcome';
 import { parsePrefer } from '../prefer';
 import type { Resource } from '../types';
@@ -21,6 +21,8 @@ import {
   transactionTimeOf,
   UNSUPPORTED_EXPORT_PARAMETERS,
 } from './export-job';
+import type { PartitionCache } from './export-cache';
+import { partitionKey } from './export-cache';
 import { ExportJobs, exportSettingsOf } from './export-jobs';
 import { loadOperationDefinition, parseOperationQuery } from './parameters';
 import type { OperationDefinition } from './parameters';
@@ -115,13 +117,18 @@ function kickOffHandler(level: ExportJob['level']): Handler {
   };
 }
 
-/** The files of a job, in manifest order: each type's partitions in patient order. */
+/**
+ * The files of a job, in manifest order: partition by partition (a range of patients), and within
+ * one the Observations (the largest file) first. A client that downloads in order then generates
+ * each patient once: the partition's other types are kept while its Observations are generated
+ * (see export-cache.ts).
+ */
 function outputsOf(job: ExportJob, baseUrl: string): { type: string; url: string }[] {
   if (!exportsAnything(job)) return [];
-  const parts = partitionCount(job);
-  return job.types.flatMap((type) =>
-    Array.from({ length: parts }, (_, part) => ({ type, url: `${baseUrl}/${EXPORT_FILE_SEGMENT}/${job.id}/${exportFileName(type, part)}` })),
-  );
+  const order = [...job.types].sort((x, y) => Number(y === 'Observation') - Number(x === 'Observation'));
+  return Array.from({ length: partitionCount(job) }, (_, part) =>
+    order.map((type) => ({ type, url: `${baseUrl}/${EXPORT_FILE_SEGMENT}/${job.id}/${exportFileName(type, part)}` })),
+  ).flat();
 }
 
 /**
@@ -189,9 +196,58 @@ function* updatedAfter(resources: Iterable<Resource>, sinceMs: number): Generato
   }
 }
 
+/** A cached file's NDJSON in chunks (a string slice shares the string's memory). */
+function* sliced(text: string, chunkChars = NDJSON_CHUNK_CHARS): Generator<string> {
+  for (let i = 0; i < text.length; i += chunkChars) yield text.slice(i, i + chunkChars);
+}
+
 /**
- * GET one output file: the resources of one type for one range of patients, generated now and
- * streamed as NDJSON (nothing stored, any replica serves any file, the same bytes each time).
+ * Generates one partition once: streams the NDJSON of `type`, and keeps the other requested types'
+ * NDJSON (each while under the cache's side limit) for their own files. Stored only when the whole
+ * partition was generated: a client that hangs up leaves nothing half-done behind.
+ */
+async function* generateFile(
+  resources: Iterable<Resource>,
+  type: string,
+  others: readonly string[],
+  keyOf: (type: string) => string,
+  cache: PartitionCache,
+): AsyncGenerator<string> {
+  // Every other type starts empty, so that an empty file is kept too.
+  const side = new Map<string, string | undefined>(others.map((t) => [t, '']));
+  for (const r of ndjsonChunksByType(resources, type, side, cache.maxSideBytes)) yield r;
+  for (const [t, text] of side) if (text !== undefined) await cache.put(keyOf(t), text);
+}
+
+/** ndjsonChunks for `type`, other types appended to `side` (dropped, as undefined, once over `maxSide`). */
+function* ndjsonChunksByType(
+  resources: Iterable<Resource>,
+  type: string,
+  side: Map<string, string | undefined>,
+  maxSide: number,
+): Generator<string> {
+  let buf = '';
+  for (const r of resources) {
+    if (r.resourceType === type) {
+      buf += `${JSON.stringify(r)}\n`;
+      if (buf.length >= NDJSON_CHUNK_CHARS) {
+        yield buf;
+        buf = '';
+      }
+      continue;
+    }
+    const had = side.get(r.resourceType);
+    if (had === undefined) continue;
+    const text = `${had}${JSON.stringify(r)}\n`;
+    side.set(r.resourceType, text.length <= maxSide ? text : undefined);
+  }
+  if (buf !== '') yield buf;
+}
+
+/**
+ * GET one output file: the resources of one type for one range of patients, streamed as NDJSON,
+ * generated now or kept from the generation of another type's file of the same partition (nothing
+ * on disk; any replica serves any file; the same bytes either way).
  */
 const fileHandler: Handler = async (call) => {
   const { job } = await jobOf(call);
@@ -200,9 +256,19 @@ const fileHandler: Handler = async (call) => {
     throw new NotFoundError(`Export job ${job.id} has no file "${call.params.file}".`);
   }
   const cohort = await call.repo.cohort(job.cohortId);
-  const resources = call.repo.cohortPartition(cohort, partitionRange(job, file.part), new Set([file.type]));
-  const chunks = ndjsonChunks(job.since === undefined ? resources : updatedAfter(resources, parseSinceMs(job.since)));
-  return streamResponse(200, {}, { contentType: job.outputFormat, chunks }, job.cohortId);
+  const range = partitionRange(job, file.part);
+  const respond = (chunks: Iterable<string> | AsyncIterable<string>): ReturnType<Handler> =>
+    Promise.resolve(streamResponse(200, {}, { contentType: job.outputFormat, chunks }, job.cohortId));
+  if (job.since !== undefined) {
+    const resources = call.repo.cohortPartition(cohort, range, new Set([file.type]));
+    return respond(ndjsonChunks(updatedAfter(resources, parseSinceMs(job.since))));
+  }
+  const cache = exportSettingsOf(call.ctx).partitions;
+  const keyOf = (type: string): string => partitionKey(cohort.id, range.start, range.end, type);
+  const cached = await cache.get(keyOf(file.type));
+  if (cached !== undefined) return respond(sliced(cached));
+  const resources = call.repo.cohortPartition(cohort, range, new Set(job.types));
+  return respond(generateFile(resources, file.type, job.types.filter((t) => t !== file.type), keyOf, cache));
 };
 
 /** The Bulk Data routes: three kick-offs (advertised), the status URL (GET, DELETE) and the files. */
