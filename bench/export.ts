@@ -61,7 +61,7 @@ async function countLines(url: string, stopAtMs = Infinity): Promise<{ lines: nu
   if (res.status !== 200 || res.body === null) throw new Error(`GET ${url}: ${res.status}`);
   let lines = 0;
   let bytes = 0;
-  const reader = res.body.getReader();
+  const reader = res.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -129,8 +129,8 @@ async function main(): Promise<void> {
     const cpuSeconds = (cpu1.cpuMicros - cpu0.cpuMicros) / 1e6;
     console.log(`export, one process: ${patients} patients, ${files.length} files, ${r.lines} resources, ${(r.bytes / 2 ** 20).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s`);
     console.log(`  ${Math.round(r.lines / r.seconds)} resources/s wall (${Math.round(r.lines / cpuSeconds)} per server CPU-second; goal ≥ 50,000)`);
-    const patientsOnly = await fetchAll(files.filter((f) => f.type === 'Observation'), 1, (u) => u.replace(/^http:\/\/[^/]+/, one.url));
-    console.log(`  Observation files alone: ${Math.round(patientsOnly.lines / patientsOnly.seconds)} resources/s wall`);
+    const observations = await fetchAll(files.filter((f) => f.type === 'Observation'), 1, (u) => u.replace(/^http:\/\/[^/]+/, one.url));
+    console.log(`  Observation files alone: ${Math.round(observations.lines / observations.seconds)} resources/s wall`);
   } finally {
     await one.stop();
   }
