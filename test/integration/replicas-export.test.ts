@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -48,7 +49,7 @@ async function startReplica(prefix: string): Promise<Replica> {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`replica exited ${child.exitCode}: ${stderr}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child, stderr: () => stderr };
+      if ((await send('GET', `${url}/healthz`, {})).status === 200) return { url, child, stderr: () => stderr };
     } catch {
       // not listening yet
     }
@@ -61,12 +62,38 @@ async function startReplica(prefix: string): Promise<Replica> {
 /** A public-base URL (links, Content-Location, manifest) on a given replica. */
 const on = (replica: Replica, url: string): string => `${replica.url}${url.startsWith(PUBLIC_BASE) ? `/fhir${url.slice(PUBLIC_BASE.length)}` : url}`;
 
-async function get(replica: Replica, url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+/**
+ * One request on a fresh connection (agent: false): fetch's keep-alive pool may reuse a socket the
+ * server is closing for idleness, which a loaded machine turns into a spurious "other side closed".
+ */
+function send(method: string, url: string, headers: Record<string, string>): Promise<{ status: number; text: string; headers: Headers }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+        resolve({ status: res.statusCode ?? 0, text, headers: h });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function get(
+  replica: Replica,
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; text: string; headers: Headers }> {
   try {
-    const r = await fetch(on(replica, url), { headers });
-    return { status: r.status, text: await r.text(), headers: r.headers };
+    return await send(method, on(replica, url), headers);
   } catch (e) {
-    throw new Error(`GET ${url} on ${replica.url} failed (${String(e)}); process exit ${replica.child.exitCode ?? replica.child.signalCode ?? 'none'}; stderr: ${replica.stderr()}`);
+    throw new Error(`${method} ${url} on ${replica.url} failed (${String(e)}); process exit ${replica.child.exitCode ?? replica.child.signalCode ?? 'none'}; stderr: ${replica.stderr()}`);
   }
 }
 
@@ -159,7 +186,7 @@ describe('two server processes sharing Redis: a cohort made on A is served and e
     expect(counts.get('Patient')).toBe(25);
     expect(counts.get('Observation')).toBeGreaterThan(25 * 10);
     // Cancelled on B, gone on A.
-    expect((await fetch(on(b, status), { method: 'DELETE' })).status).toBe(202);
+    expect((await get(b, status, {}, 'DELETE')).status).toBe(202);
     expect((await get(a, status)).status).toBe(404);
   });
 
