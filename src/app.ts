@@ -8,7 +8,7 @@ import { cohortKey, CohortService, createDefaultEngine, createMemoryStore, creat
 import type { Config } from './config';
 import type { FhirRouter, Logger, SearchPort } from './fhir';
 import type { FhirContext } from './fhir';
-import { CorpusProvider, createFhirRouter, createRepository, createSearchPort, MAX_UNSCOPED_COHORT_SIZE, SERVED_TYPES } from './fhir';
+import { CorpusProvider, createFhirRouter, createPartitionCache, createRepository, createSearchPort, MAX_UNSCOPED_COHORT_SIZE, SERVED_TYPES } from './fhir';
 import type { GraphqlService } from './graphql';
 import { createGraphqlService, createModelPort, GRAPHQL_OPERATION_DEFINITION } from './graphql';
 import { loadReports, reportHandler } from './evaluate';
@@ -117,6 +117,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       asOf: config.asOf,
       software: { name: 'synthfhir', version: softwareVersion() },
       logger,
+      exports: {
+        store,
+        patientsPerFile: config.exportPatientsPerFile,
+        jobTtlMs: config.exportJobTtlSeconds * 1000,
+        maxJobsPerClient: config.exportMaxJobsPerClient,
+        partitions: createPartitionCache(store, config.exportCacheMb * 2 ** 20),
+      },
     };
     const router = createFhirRouter(fhirContext);
     // GraphQL registers `$graphql` on the router (fhir/ never imports graphql/) and http/ mounts /graphql.
@@ -165,9 +172,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       reports: reportHandler(lookupReport),
       cohorts,
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),
+      // The store down is "degraded", not "unavailable" (still HTTP 200): generation is pure, so
+      // this replica keeps serving every cohort it has resolved; only registering cohorts, export
+      // jobs and cohorts it has never seen need the store (503 meanwhile). Redis reconnects with
+      // back-off by itself.
       health: async () => {
-        await store.ping();
-        return { store: store.kind, defaultCohort: defaultCohort.id };
+        try {
+          await store.ping();
+          return { status: 'ok', store: store.kind, defaultCohort: defaultCohort.id };
+        } catch {
+          return {
+            status: 'degraded',
+            store: store.kind,
+            defaultCohort: defaultCohort.id,
+            detail: 'The shared store is not answering: cohorts this replica has resolved are still served; registering cohorts and export jobs fail (503) until it is back.',
+          };
+        }
       },
     });
     // Too large a default cohort is served by reads and patient-scoped searches only (see corpora.ts).

@@ -42,6 +42,14 @@ export interface Config {
   /** Largest `n` of the own API's sample(). */
   readonly graphqlMaxSample: number;
   readonly graphqlIntrospection: boolean;
+  /** Bulk Data `$export`: patients per output file (a partition of patient indexes). */
+  readonly exportPatientsPerFile: number;
+  /** How long an export job (status URL and files) lives after its kick-off. */
+  readonly exportJobTtlSeconds: number;
+  /** Export jobs one client may hold at once (kicked off, not yet deleted or expired); more → 429. */
+  readonly exportMaxJobsPerClient: number;
+  /** Megabytes of export-file NDJSON kept in process (so a partition is generated once for all its types). */
+  readonly exportCacheMb: number;
 }
 
 const intIn = (lo: number, hi: number) =>
@@ -86,6 +94,10 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_GRAPHQL_MAX_COST: intIn(1, 100_000_000).default(100_000),
   SYNTHFHIR_GRAPHQL_MAX_SAMPLE: intIn(1, 100_000).default(1000),
   SYNTHFHIR_GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
+  SYNTHFHIR_EXPORT_PATIENTS_PER_FILE: intIn(1, 1_000_000).default(2000),
+  SYNTHFHIR_EXPORT_JOB_TTL_SECONDS: intIn(60, 30 * 24 * 3600).default(3600),
+  SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT: intIn(1, 10_000).default(5),
+  SYNTHFHIR_EXPORT_CACHE_MB: intIn(0, 100_000).default(64),
 });
 
 /** Parses an environment into a frozen Config; throws one InvalidInputError naming every bad variable. */
@@ -128,6 +140,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     graphqlMaxCost: e.SYNTHFHIR_GRAPHQL_MAX_COST,
     graphqlMaxSample: e.SYNTHFHIR_GRAPHQL_MAX_SAMPLE,
     graphqlIntrospection: e.SYNTHFHIR_GRAPHQL_INTROSPECTION === 'true',
+    exportPatientsPerFile: e.SYNTHFHIR_EXPORT_PATIENTS_PER_FILE,
+    exportJobTtlSeconds: e.SYNTHFHIR_EXPORT_JOB_TTL_SECONDS,
+    exportMaxJobsPerClient: e.SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT,
+    exportCacheMb: e.SYNTHFHIR_EXPORT_CACHE_MB,
   });
 }
 

@@ -48,6 +48,7 @@ export const ERROR_CATALOGUE = {
   },
   UNPROCESSABLE: { status: 422, issue: 'processing', exit: 3, message: '{detail}' },
   TOO_COSTLY: { status: 400, issue: 'too-costly', exit: 2, message: '{detail}' },
+  TOO_MANY_REQUESTS: { status: 429, issue: 'throttled', exit: 1, message: '{detail}' },
   INTERNAL: { status: 500, issue: 'exception', exit: 1, message: 'Internal error (error id {errorId}).' },
   SERVICE_UNAVAILABLE: { status: 503, issue: 'transient', exit: 1, message: '{detail}' },
 } as const satisfies Record<string, { status: number; issue: string; exit: number; message: string }>;

@@ -242,8 +242,24 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
     const patientId = patientIdOf(cohort.id, index);
     const cached = this.records.get(patientId);
     if (cached !== undefined) return cached;
+    const record = this.generate(cohort, index);
+    this.records.set(patientId, record, estimateRecordBytes(this.options.engine.allResources(record).length));
+    return record;
+  }
+
+  /**
+   * Patient `index`'s full record, always regenerated and never put in the LRU: for streaming whole
+   * cohorts (Bulk Data `$export`), where caching would only churn memory and evict the records
+   * interactive reads reuse. The same bytes as recordAt.
+   */
+  generateAt(cohort: Cohort, index: number): R {
+    this.checkIndex(cohort, index);
+    return this.generate(cohort, index);
+  }
+
+  private generate(cohort: Cohort, index: number): R {
     const entry = this.entryFor(cohort);
-    const record = this.options.engine.generatePatientRecord(this.profileAt(cohort, index), {
+    return this.options.engine.generatePatientRecord(this.profileAt(cohort, index), {
       schema: entry.model.schema,
       modelHash: cohort.spec.modelHash,
       cohortId: cohort.id,
@@ -253,8 +269,6 @@ export class CohortService<M extends ModelLike, R extends RecordLike> {
       // Only balanced cohorts carry the extension: unbalanced patients keep their bytes.
       ...(cohort.spec.balance !== undefined ? { cohortMember: this.memberOf(cohort, index) } : {}),
     });
-    this.records.set(patientId, record, estimateRecordBytes(this.options.engine.allResources(record).length));
-    return record;
   }
 
   /** The record of a patient id; NOT_FOUND for a malformed id, unknown cohort or index out of range. */

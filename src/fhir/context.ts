@@ -1,6 +1,7 @@
-import type { CohortService, ModelLike, RecordLike } from '../cohort';
+import type { CohortService, ModelLike, RecordLike, Store } from '../cohort';
 
 import type { CorpusProvider } from './corpus-provider';
+import type { PartitionCache } from './operations/export-cache';
 import type { FhirRepository } from './repository';
 import type { SearchPort } from './search-port';
 import type { FhirRequest, FhirResponse, Logger } from './types';
@@ -16,6 +17,20 @@ export function isServedType(s: string): s is ServedType {
   return (SERVED_TYPES as readonly string[]).includes(s);
 }
 
+/** How Bulk Data `$export` is set up: config values and the store its jobs live in. */
+export interface ExportSettings {
+  /** Where jobs live: Redis when configured (any replica answers any job), else memory. */
+  readonly store: Store;
+  /** Patients per output file (one partition of patient indexes). */
+  readonly patientsPerFile: number;
+  /** A job's life after its kick-off (Store TTL). */
+  readonly jobTtlMs: number;
+  /** Jobs one client may hold at once (more: 429). */
+  readonly maxJobsPerClient: number;
+  /** Export files' NDJSON kept so that a partition is generated once for all its types. */
+  readonly partitions: PartitionCache;
+}
+
 /** Everything a handler may use. Built once by the app; nothing in it is per-request. */
 export interface FhirContext {
   readonly cohorts: CohortService<ModelLike, RecordLike>;
@@ -29,6 +44,8 @@ export interface FhirContext {
   readonly asOf: string;
   readonly software: { readonly name: string; readonly version: string };
   readonly logger?: Logger;
+  /** `$export` jobs and limits; absent: config defaults over a memory store of this context's own. */
+  readonly exports?: ExportSettings;
 }
 
 /** Path parameters of a matched route (`type`, `id`, `vid`). */

@@ -3,6 +3,7 @@ export type {
   Meta,
   FhirRequest,
   FhirResponse,
+  BodyStream,
   OperationOutcome,
   OperationOutcomeIssue,
   Bundle,
@@ -13,7 +14,7 @@ export type {
 export { createFhirRouter } from './router';
 export type { FhirRouter } from './router';
 export { SERVED_TYPES, EXTRA_TYPES, isServedType } from './context';
-export type { FhirContext, Route, RouteParams, Handler, HandlerCall, Interaction, ServedType } from './context';
+export type { FhirContext, Route, RouteParams, Handler, HandlerCall, Interaction, ServedType, ExportSettings } from './context';
 export { DEFAULT_ROUTES } from './routes';
 export { errorToOutcome, errorResponse, errorOutcome, operationOutcome, FHIR_JSON } from './outcome';
 export type { ErrorOutcome } from './outcome';
@@ -38,3 +39,17 @@ export { parseOperationInput, parseOperationQuery, loadOperationDefinition } fro
 export type { OperationDefinition, OperationValue } from './operations/parameters';
 export { mapRecord } from './record-map';
 export type { RecordMapping, MappedField } from './record-map';
+export {
+  EXPORT_ROUTES,
+  EXPORT_DEFINITION,
+  PATIENT_EXPORT_DEFINITION,
+  GROUP_EXPORT_DEFINITION,
+  EXPORT_STATUS_SEGMENT,
+  EXPORT_FILE_SEGMENT,
+  exportManifest,
+  exportOperationDefinition,
+} from './operations/export';
+export type { ExportJob, ExportFormat } from './operations/export-job';
+export { ExportJobs, DEFAULT_EXPORT_SETTINGS, createPartitionCache, PARTITION_SHARED_TTL_MS } from './operations/export-jobs';
+export { PartitionCache, partitionKey } from './operations/export-cache';
+export { ndjsonChunks, streamResponse, NDJSON_CHUNK_CHARS } from './ndjson';

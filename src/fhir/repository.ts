@@ -1,5 +1,5 @@
 import type { Cohort } from '../cohort';
-import { ownerPatientId, parsePatientId, patientIdOf } from '../cohort';
+import { ownerPatientId, parsePatientId } from '../cohort';
 import { isSynthfhirError, NotFoundError } from '../errors';
 
 import type { FhirContext } from './context';
@@ -228,8 +228,10 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
       *[Symbol.iterator](): Iterator<Resource> {
         const end = Math.min(range.end, cohort.spec.size);
         for (let i = Math.max(0, range.start); i < end; i++) {
-          const record = ctx.cohorts.recordAt(cohort, i);
-          for (const r of ctx.corpora.recordCorpus(record).ofPatient(patientIdOf(cohort.id, i))) {
+          // Regenerated without the record LRU (a whole cohort would only churn it), and straight
+          // from the record: no per-patient search corpus.
+          const record = ctx.cohorts.generateAt(cohort, i);
+          for (const r of ctx.cohorts.resourcesOf(record) as readonly Resource[]) {
             if (types === undefined || types.has(r.resourceType)) yield r;
           }
         }

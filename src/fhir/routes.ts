@@ -3,6 +3,7 @@ import type { Route } from './context';
 import { COHORT_DEFINITION, cohortHandler, groupReadHandler } from './operations/cohort';
 import { EVERYTHING_DEFINITION, everythingHandler } from './operations/everything';
 import { TWIN_DEFINITION, twinHandler } from './operations/twin';
+import { EXPORT_ROUTES } from './operations/export';
 import { historyHandler, readHandler, vreadHandler } from './read';
 import { searchHandler } from './search-handler';
 
@@ -29,6 +30,7 @@ export const DEFAULT_ROUTES: readonly Route[] = [
     }),
   ),
   { method: 'GET', pattern: ['Group', ':id'], interaction: 'read', handler: groupReadHandler },
+  ...EXPORT_ROUTES,
   { method: 'GET', pattern: [':type'], interaction: 'search-type', handler: searchHandler },
   { method: 'POST', pattern: [':type', '_search'], interaction: 'search-type', handler: searchHandler },
   { method: 'GET', pattern: [':type', ':id', '_history', ':vid'], interaction: 'vread', handler: vreadHandler },

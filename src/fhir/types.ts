@@ -36,12 +36,35 @@ export interface FhirRequest {
   readonly baseUrl: string;
   /** Correlates the error log of a 500 with the request's log line. */
   readonly requestId?: string;
+  /**
+   * Who is asking, for per-client limits (Bulk Data jobs): the first X-Forwarded-For address, else
+   * the peer address. Absent for in-process callers.
+   */
+  readonly client?: string;
+}
+
+/**
+ * A response body written piece by piece (Bulk Data NDJSON files, the export manifest) instead of
+ * one serialized resource: the HTTP layer writes the chunks in order with backpressure and never
+ * holds the whole body. Iterating may generate (a partition of patients is generated lazily).
+ */
+export interface BodyStream {
+  /** The media type sent as Content-Type (e.g. application/fhir+ndjson). */
+  readonly contentType: string;
+  readonly chunks: Iterable<string> | AsyncIterable<string>;
 }
 
 export interface FhirResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The resource sent as JSON. For a streamed response (`stream` set) the HTTP layer sends the
+   * stream instead, and `body` is a short OperationOutcome saying so (what in-process callers that
+   * cannot stream see).
+   */
   readonly body: Resource;
+  /** When set, the response body: written chunk by chunk instead of `body`. */
+  readonly stream?: BodyStream;
   /** The cohort the request touched, for the access log. */
   readonly cohortId?: string;
 }

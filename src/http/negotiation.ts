@@ -10,6 +10,12 @@ const FORMAT_ALIASES: Readonly<Record<string, ResponseType>> = {
   'application/json': 'application/json',
 };
 
+/**
+ * NDJSON types a Bulk Data client asks for when it downloads an export file (the file route
+ * streams NDJSON whatever Accept says); any other response to such a request is FHIR JSON.
+ */
+const NDJSON_TYPES: ReadonlySet<string> = new Set(['application/fhir+ndjson', 'application/ndjson', 'application/x-ndjson']);
+
 interface MediaRange {
   readonly type: string;
   readonly q: number;
@@ -50,7 +56,11 @@ export function negotiate(accept: string | undefined, format: string | undefined
     const t: ResponseType | undefined =
       m.type === 'application/json'
         ? 'application/json'
-        : m.type === 'application/fhir+json' || m.type === 'application/json+fhir' || m.type === '*/*' || m.type === 'application/*'
+        : m.type === 'application/fhir+json' ||
+            m.type === 'application/json+fhir' ||
+            m.type === '*/*' ||
+            m.type === 'application/*' ||
+            NDJSON_TYPES.has(m.type)
           ? 'application/fhir+json'
           : undefined;
     if (t === undefined) continue;

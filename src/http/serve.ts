@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
-import type { FhirRequest, FhirRouter, Logger, Resource } from '../fhir';
+import type { BodyStream, FhirRequest, FhirRouter, Logger, Resource } from '../fhir';
 import { errorToOutcome, FHIR_JSON } from '../fhir';
 
 import type { ResponseType } from './negotiation';
@@ -147,6 +147,50 @@ export function serveCachedRead(req: IncomingMessage, res: ServerResponse, cache
   return true;
 }
 
+/** Resolves when the response can take more (drain) or will take nothing more (close). */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes a streamed body (Bulk Data NDJSON) chunk by chunk, waiting for `drain` whenever the
+ * socket's buffer is full, so a slow client slows generation instead of growing memory. A client
+ * that goes away stops the iteration (its generator's `finally` runs). A failure after the headers
+ * went out destroys the connection: a truncated file must not look complete.
+ */
+export async function sendStream(
+  res: ServerResponse,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  stream: BodyStream,
+  options: { readonly headOnly: boolean; readonly logger: Logger; readonly context: Readonly<Record<string, unknown>> },
+): Promise<void> {
+  const state = stateOf(res);
+  res.writeHead(status, { ...headers, 'content-type': stream.contentType, 'x-request-id': state.requestId });
+  if (options.headOnly) {
+    res.end();
+    return;
+  }
+  try {
+    for await (const chunk of stream.chunks) {
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await writable(res);
+    }
+    if (!res.destroyed) res.end();
+  } catch (e) {
+    options.logger.error({ ...options.context, requestId: state.requestId, err: e }, 'streamed response failed');
+    res.destroy();
+  }
+}
+
 /** Writes any thrown value as an OperationOutcome (never a stack trace). */
 export function sendError(res: ServerResponse, e: unknown, logger: Logger, context: Readonly<Record<string, unknown>>): void {
   const state = stateOf(res);
@@ -180,6 +224,14 @@ export function baseUrlOf(req: IncomingMessage, configured: string | undefined):
   return `${proto}://${req.headers.host ?? 'localhost'}${FHIR_BASE_PATH}`;
 }
 
+/** The client a request comes from: the first X-Forwarded-For hop (behind the load balancer), else the peer. */
+function clientOf(req: IncomingMessage): { client?: string } {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  const client = first !== undefined && first !== '' ? first : req.socket.remoteAddress;
+  return client !== undefined ? { client } : {};
+}
+
 /**
  * Serves one FHIR request through the router: content negotiation, the FhirRequest, the response.
  * `form`/`body` come from express's parsers when the request had a body; the body-less fast path
@@ -208,9 +260,18 @@ export async function serveFhir(
       headers: req.headers,
       baseUrl: baseUrlOf(req, options.baseUrl),
       requestId: state.requestId,
+      ...clientOf(req),
     };
     const out = await options.router.handle(fhirReq);
     if (out.cohortId !== undefined) state.cohortId = out.cohortId;
+    if (out.stream !== undefined) {
+      await sendStream(res, out.status, out.headers, out.stream, {
+        headOnly: req.method === 'HEAD',
+        logger: options.logger,
+        context: { method: req.method, path: url },
+      });
+      return;
+    }
     // A handler answering plain JSON (`$graphql`) says so; FHIR resources keep the negotiated type.
     if (out.headers['content-type'] === 'application/json') state.responseType = 'application/json';
     const pretty = query.some(([k, v]) => k === '_pretty' && v === 'true');

@@ -192,12 +192,13 @@ describe('HTTP app (supertest)', () => {
       expect(r.body).toMatchObject({ status: 'ok', store: 'memory' });
     });
 
-    it('/healthz is 503 when the store does not answer', async () => {
+    it('/healthz says degraded (HTTP 200) when the store does not answer; resolved cohorts are still served', async () => {
       const b = await createStubApp();
       await b.store.close();
       const r = await request(b.app).get('/healthz');
-      expect(r.status).toBe(503);
-      expect(r.body.status).toBe('unavailable');
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ status: 'degraded', store: 'memory' });
+      expect((await request(b.app).get(`/fhir/Patient/${b.defaultCohort.id}-1`)).status).toBe(200);
     });
 
     it('logs one line per request with method, path, status, durationMs, requestId, cohortId; echoes X-Request-Id', async () => {

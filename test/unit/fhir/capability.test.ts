@@ -78,8 +78,17 @@ describe('CapabilityStatement ↔ routes', () => {
   });
 
   it('every route in the table is advertised (interactions and operations)', () => {
+    const systemOps = ((cap.rest as { operation?: { name: string }[] }[])[0].operation ?? []).map((o) => o.name);
+    // The Bulk Data status and file URLs are reached through a kick-off's Content-Location and
+    // manifest, not advertised (as the Bulk Data IG has it).
+    const unadvertised = h.router.routes.filter((r) => r.pattern[0] === '$export-status' || r.pattern[0] === '$export-file');
+    expect(unadvertised.map((r) => `${r.method} ${r.pattern[0]}`).sort()).toEqual(['DELETE $export-status', 'GET $export-file', 'GET $export-status']);
+    for (const r of unadvertised) expect(r.interaction ?? r.operation).toBeUndefined();
+    const system = h.router.routes.filter((r) => r.operation?.level === 'system');
+    expect(system.map((r) => r.operation?.name)).toEqual(['export']);
+    for (const r of system) expect(systemOps).toContain(r.operation?.name);
     for (const route of h.router.routes) {
-      if (route.interaction === 'capabilities') continue;
+      if (route.interaction === 'capabilities' || unadvertised.includes(route) || system.includes(route)) continue;
       const types = typesOf(route);
       expect(types.length).toBeGreaterThan(0);
       for (const t of types) {
@@ -93,7 +102,11 @@ describe('CapabilityStatement ↔ routes', () => {
 
   it('every advertised operation answers', async () => {
     const ops = resources.flatMap((r) => (r.operation ?? []).map((o) => ({ type: r.type, ...o })));
-    expect(ops.map((o) => `${o.type}/$${o.name}`)).toEqual(['Patient/$twin', 'Patient/$everything', 'Group/$cohort']);
+    expect(ops.map((o) => `${o.type}/$${o.name}`)).toEqual(['Patient/$export', 'Patient/$twin', 'Patient/$everything', 'Group/$cohort', 'Group/$export']);
+    const async = { prefer: 'respond-async' };
+    expect((await h.get('$export', async)).status).toBe(202);
+    expect((await h.get('Patient/$export', async)).status).toBe(202);
+    expect((await h.get(`Group/${h.cohort.id}/$export`, async)).status).toBe(202);
     expect((await h.get(`Patient/${idOf('Patient')}/$everything`)).status).toBe(200);
     expect((await h.get(`Patient/${idOf('Patient')}/$twin?count=3`)).status).toBe(200);
     expect((await h.get('Group/$cohort?size=3&seed=1')).status).toBe(200);

@@ -60,10 +60,10 @@ describe('route specificity', () => {
 
   test('the default table still answers reads, searches and Group/$cohort, with a literal route added last', async () => {
     const router = createFhirRouter(routerContext(h), DEFAULT_ROUTES);
-    router.addRoute({ method: 'GET', pattern: ['Patient', '$export'], handler: named('patient-export') });
+    router.addRoute({ method: 'GET', pattern: ['Patient', '$x-custom'], handler: named('patient-custom') });
     const get = (path: string): ReturnType<typeof router.handle> =>
       router.handle({ method: 'GET', path, query: [], headers: {}, baseUrl: BASE_URL });
-    expect((await get('Patient/$export')).body.id).toBe('patient-export');
+    expect((await get('Patient/$x-custom')).body.id).toBe('patient-custom');
     expect((await get(`Patient/${h.cohort.id}-1`)).body).toMatchObject({ resourceType: 'Patient', id: `${h.cohort.id}-1` });
     expect((await get('Patient')).body).toMatchObject({ resourceType: 'Bundle', total: 5 });
   });
