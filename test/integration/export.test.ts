@@ -101,13 +101,13 @@ describe('$export (Bulk Data 2.0) over HTTP', () => {
     expect(manifest.requiresAccessToken).toBe(false);
     expect(manifest.error).toEqual([]);
     const parts = Math.ceil(SIZE / PER_FILE);
-    expect(manifest.output).toHaveLength(4 * parts);
+    expect(manifest.output).toHaveLength(5 * parts);
     // Partition by partition, the Observations first.
     expect(manifest.output.map((o) => o.type)).toEqual(
-      Array.from({ length: parts }, () => ['Observation', 'Patient', 'Encounter', 'Condition']).flat(),
+      Array.from({ length: parts }, () => ['Observation', 'Patient', 'Encounter', 'Condition', 'MedicationRequest']).flat(),
     );
     expect(manifest.output.map((o) => o.url.split('/').pop())).toEqual(
-      Array.from({ length: parts }, (_, p) => ['Observation', 'Patient', 'Encounter', 'Condition'].map((t) => `${t}-${p}.ndjson`)).flat(),
+      Array.from({ length: parts }, (_, p) => ['Observation', 'Patient', 'Encounter', 'Condition', 'MedicationRequest'].map((t) => `${t}-${p}.ndjson`)).flat(),
     );
     const byType = new Map<string, Record<string, unknown>[]>();
     for (const o of manifest.output) {

@@ -102,7 +102,7 @@ describe('CapabilityStatement ↔ routes', () => {
 
   it('every advertised operation answers', async () => {
     const ops = resources.flatMap((r) => (r.operation ?? []).map((o) => ({ type: r.type, ...o })));
-    expect(ops.map((o) => `${o.type}/$${o.name}`)).toEqual(['Patient/$export', 'Patient/$twin', 'Patient/$everything', 'Group/$cohort', 'Group/$export']);
+    expect(ops.map((o) => `${o.type}/$${o.name}`)).toEqual(['Patient/$twin', 'Patient/$export', 'Patient/$everything', 'Group/$cohort', 'Group/$export']);
     const async = { prefer: 'respond-async' };
     expect((await h.get('$export', async)).status).toBe(202);
     expect((await h.get('Patient/$export', async)).status).toBe(202);
