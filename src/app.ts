@@ -10,6 +10,9 @@ import type { FhirRouter, Logger, SearchPort } from './fhir';
 import { CorpusProvider, createFhirRouter, createSearchPort, MAX_UNSCOPED_COHORT_SIZE } from './fhir';
 import { loadReports, reportHandler } from './evaluate';
 import { createHttpApp } from './http';
+
+/** The hardened node:http server (timeouts, OperationOutcome for refused requests), for server.ts. */
+export { createHardenedServer } from './http';
 import { packageFile } from './util';
 
 let shippedReports: ReturnType<typeof loadReports> | undefined;
@@ -116,6 +119,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       router,
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      maxUrlBytes: config.maxUrlBytes,
+      corsOrigins: config.corsOrigins,
       reports: reportHandler(lookupReport),
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),
       health: async () => {

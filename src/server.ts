@@ -1,21 +1,17 @@
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { App, AppOptions } from './app';
-import { createApp } from './app';
+import { createApp, createHardenedServer } from './app';
 import type { Config } from './config';
 import { configFromProcess } from './config';
-
-/** How long a SIGTERM waits for in-flight requests before closing the remaining connections. */
-const DRAIN_TIMEOUT_MS = 10_000;
 
 export interface RunningServer {
   readonly server: Server;
   readonly app: App;
   /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
-  /** Stops accepting, drains in-flight requests (up to DRAIN_TIMEOUT_MS), then closes the app. */
+  /** Stops accepting, drains in-flight requests (up to config.shutdownTimeoutMs), then closes the app. */
   close(): Promise<void>;
 }
 
@@ -23,7 +19,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
   const app = await createApp(config, { warmDefaultCohort: true, ...options });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(app.app);
+    const s = createHardenedServer(app.app, config);
     s.once('error', reject);
     s.listen(config.port, config.host, () => resolve(s));
   }).catch(async (e: unknown) => {
@@ -37,7 +33,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
     (closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       timer.unref();
       await drained;
       clearTimeout(timer);

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ProtocolError, SynthfhirError } from '../errors';
 import type { FhirRouter, Logger } from '../fhir';
 
+import { SECURITY_HEADERS } from './harden';
 import { negotiate } from './negotiation';
 import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveFhir, stateOf, trackRequest } from './serve';
 
@@ -22,6 +23,10 @@ export interface HttpAppOptions {
   readonly health: () => Promise<Readonly<Record<string, unknown>>>;
   /** GET /models/:hash/report: the trust report of a served model (HTML, or JSON on Accept). */
   readonly reports?: (hash: string, accept: string | undefined) => { status: number; contentType: string; body: string };
+  /** Longest request target (path + query) in bytes (config.maxUrlBytes); longer → 414. Default 8192. */
+  readonly maxUrlBytes?: number;
+  /** CORS allowed origins (config.corsOrigins; '*' for any). Empty or unset: CORS off, no CORS headers. */
+  readonly corsOrigins?: readonly string[];
   /** Extra express mounts (e.g. GraphQL), added before the catch-all 404. */
   readonly mount?: (app: express.Express) => void;
 }
@@ -31,6 +36,37 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Methods that never carry a body we read: served by the fast path. */
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/** Response headers a browser may read under CORS. */
+const CORS_EXPOSED = 'ETag, Location, Content-Location, Last-Modified, X-Request-Id';
+/** Request headers a CORS preflight may ask for. */
+const CORS_ALLOWED_HEADERS = 'Accept, Content-Type, Authorization, Prefer, X-Request-Id, If-None-Match';
+
+/**
+ * CORS, only when configured: the allowed origin echoed (or `*`), never credentials. Answers a
+ * preflight itself (true: the response is sent). Off (no origins): not a header is added.
+ */
+function applyCors(req: IncomingMessage, res: ServerResponse, origins: readonly string[]): boolean {
+  if (origins.length === 0) return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  const any = origins.includes('*');
+  if (!any && !origins.includes(origin)) return false;
+  res.setHeader('access-control-allow-origin', any ? '*' : origin);
+  if (!any) res.setHeader('vary', 'Origin');
+  if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+    res.writeHead(204, {
+      'access-control-allow-methods': 'GET, HEAD, POST',
+      'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+      'access-control-max-age': '600',
+      'content-length': '0',
+    });
+    res.end();
+    return true;
+  }
+  res.setHeader('access-control-expose-headers', CORS_EXPOSED);
+  return false;
+}
 
 /** Errors raised by express and body-parser, mapped to catalogue errors (never their raw text). */
 function expressError(err: unknown, maxBodyBytes: number): unknown {
@@ -132,7 +168,19 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
     sendError(res, expressError(err, maxBodyBytes), logger, { method: req.method, path: req.originalUrl });
   });
 
+  const maxUrlBytes = options.maxUrlBytes ?? 8192;
+  const corsOrigins = options.corsOrigins ?? [];
   return (req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (applyCors(req, res, corsOrigins)) return;
+    const urlBytes = Buffer.byteLength(req.url ?? '');
+    if (urlBytes > maxUrlBytes) {
+      const logDone = trackRequest(req, res, logger, false);
+      const err = new ProtocolError('URI_TOO_LONG', `The request target is ${urlBytes} bytes; the limit is ${maxUrlBytes} bytes (SYNTHFHIR_MAX_URL_BYTES).`);
+      sendError(res, err, logger, { method: req.method, urlBytes });
+      logDone();
+      return;
+    }
     if (BODYLESS.has(req.method ?? '') && isFhirPath(req.url)) {
       const logDone = trackRequest(req, res, logger, false);
       void serveFhir(req, res, serveOptions).then(logDone);

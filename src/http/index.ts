@@ -4,3 +4,5 @@ export { serveFhir, isFhirPath } from './serve';
 export { negotiate } from './negotiation';
 export type { ResponseType } from './negotiation';
 export { requestIdOf } from './request-id';
+export { createHardenedServer, SECURITY_HEADERS } from './harden';
+export type { ServerTimeouts } from './harden';
