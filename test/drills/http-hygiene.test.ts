@@ -134,12 +134,14 @@ describe('slow clients', () => {
     socket.on('error', () => undefined);
     socket.write('GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n');
     // One header line every 200 ms: never finishes on its own (bounded at 40 lines here).
+    let othersServed = 0;
     for (let i = 0; i < 40 && !closed; i++) {
       // A normal client is not blocked meanwhile.
-      if (i === 2) expect((await send(s.port, 'GET', '/fhir/metadata')).status).toBe(200);
+      if (i === 2) othersServed = (await send(s.port, 'GET', '/fhir/metadata')).status;
       await new Promise((r) => setTimeout(r, 200));
       if (!closed) socket.write(`X-Slow-${i}: ${i}\r\n`);
     }
+    expect(othersServed).toBe(200);
     expect(closed).toBe(true);
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     expect(received).toMatch(/not received in time/);
@@ -170,7 +172,7 @@ describe('headers, CORS, HTML', () => {
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['x-frame-options']).toBe('DENY');
       expect(r.headers['x-powered-by']).toBeUndefined();
-      if (r.status >= 400) expect(r.headers['cache-control']).toBe('no-store');
+      expect(r.status < 400 || r.headers['cache-control'] === 'no-store').toBe(true);
     }
   });
 
