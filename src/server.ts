@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 import type { App, AppOptions } from './app';
@@ -18,8 +19,8 @@ export interface RunningServer {
 /** Builds the app and listens on config.host:config.port (port 0: a free port). */
 export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
   const app = await createApp(config, { warmDefaultCohort: true, ...options });
+  const { server: s, beginDrain } = createHardenedServer(app.app, config);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createHardenedServer(app.app, config);
     s.once('error', reject);
     s.listen(config.port, config.host, () => resolve(s));
   }).catch(async (e: unknown) => {
@@ -31,8 +32,13 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // Stop listening, but do not close "idle" connections at once as http.Server#close does:
+      // on a busy event loop a connection whose next request is still unread in the socket buffer
+      // looks idle, and closing it resets a request the client has sent. Every response from now
+      // on says Connection: close; connections idle for keepAliveTimeout close as always; what
+      // is left at shutdownTimeoutMs is closed.
+      beginDrain();
+      const drained = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       timer.unref();
       await drained;

@@ -58,12 +58,28 @@ function onClientError(err: Error & { code?: string; rawPacket?: unknown }, sock
   socket.end(`${headers.join('\r\n')}\r\n\r\n${head ? '' : body}`);
 }
 
+/** A hardened server, and the switch that starts a graceful drain. */
+export interface HardenedServer {
+  readonly server: Server;
+  /**
+   * From now on every response says `Connection: close` — those not yet started included — so
+   * keep-alive clients stop sending on their connections instead of racing a close (a reset).
+   */
+  beginDrain: () => void;
+}
+
 /**
  * An http.Server over a handler with bounded timeouts (headers, whole request, keep-alive) and
  * OperationOutcome answers to requests Node refuses itself. The timeout check runs every second
  * (Node's default is every 30 s, which would let a slow-loris client hold a socket that long).
  */
-export function createHardenedServer(handler: (req: IncomingMessage, res: ServerResponse) => void, timeouts: ServerTimeouts): Server {
+export function createHardenedServer(handler: (req: IncomingMessage, res: ServerResponse) => void, timeouts: ServerTimeouts): HardenedServer {
+  /** Responses not yet closed, so that a drain can mark them Connection: close. */
+  const active = new Set<ServerResponse>();
+  let draining = false;
+  const forget = function (this: ServerResponse): void {
+    active.delete(this);
+  };
   const server = createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
@@ -71,12 +87,27 @@ export function createHardenedServer(handler: (req: IncomingMessage, res: Server
       keepAliveTimeout: timeouts.keepAliveTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
     },
-    handler,
+    (req, res) => {
+      if (draining) {
+        res.setHeader('connection', 'close');
+      } else {
+        active.add(res);
+        res.once('close', forget);
+      }
+      handler(req, res);
+    },
   );
   // Belt and braces: the option names above are recent; the properties exist on every Node 20.
   server.headersTimeout = timeouts.headersTimeoutMs;
   server.requestTimeout = timeouts.requestTimeoutMs;
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
   server.on('clientError', onClientError);
-  return server;
+  return {
+    server,
+    beginDrain: () => {
+      draining = true;
+      for (const res of active) if (!res.headersSent) res.setHeader('connection', 'close');
+      active.clear();
+    },
+  };
 }

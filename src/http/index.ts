@@ -5,4 +5,4 @@ export { negotiate } from './negotiation';
 export type { ResponseType } from './negotiation';
 export { requestIdOf } from './request-id';
 export { createHardenedServer, SECURITY_HEADERS } from './harden';
-export type { ServerTimeouts } from './harden';
+export type { HardenedServer, ServerTimeouts } from './harden';

@@ -10,7 +10,7 @@ import { ERROR_CATALOGUE } from '../../src/errors';
 import { cli } from '../integration/cli-support';
 import { FUZZ_SEED, fuzzRuns, INTERNALS } from '../support/drills';
 
-const USER_EXITS = new Set(Object.values(ERROR_CATALOGUE).map((e) => e.exit).filter((x) => x !== ERROR_CATALOGUE.INTERNAL.exit));
+const USER_EXITS = new Set<number>(Object.values(ERROR_CATALOGUE).map((e) => e.exit).filter((x) => x !== ERROR_CATALOGUE.INTERNAL.exit));
 
 const junk = fc.oneof(
   fc.constantFrom('', '-', '--', '-1', '0', '1e3', 'NaN', '9'.repeat(30), '{', '{}', '[]', 'null', '/', '..', '/dev/null', '/etc', 'does-not-exist.json', '--n', '--where', '😀', '\u0000'),

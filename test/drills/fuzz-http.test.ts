@@ -50,7 +50,7 @@ async function expectKept(method: string, path: string, body?: string, contentTy
 
 beforeAll(async () => {
   a = await createStubApp({ defaultCohortSize: 20, maxBodyBytes: 64 * 1024 });
-  server = createHardenedServer(a.app, testConfig());
+  server = createHardenedServer(a.app, testConfig()).server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   port = (server.address() as AddressInfo).port;
   const meta = JSON.parse((await send('GET', '/fhir/metadata')).text) as {

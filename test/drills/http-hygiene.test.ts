@@ -22,7 +22,7 @@ interface Reply {
 
 async function listen(overrides: Partial<Config>): Promise<{ a: App; server: http.Server; port: number; stop: () => Promise<void> }> {
   const a = await createStubApp({ defaultCohortSize: 10, ...overrides });
-  const server = createHardenedServer(a.app, testConfig(overrides));
+  const server = createHardenedServer(a.app, testConfig(overrides)).server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   return {
