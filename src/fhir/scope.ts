@@ -5,6 +5,7 @@ const PATIENT_REFERENCE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   Observation: ['subject', 'patient'],
   Encounter: ['subject', 'patient'],
   Condition: ['subject', 'patient'],
+  MedicationRequest: ['subject', 'patient'],
 };
 
 /** The patient id in a reference value (`Patient/x`, `x`, `http://host/fhir/Patient/x`), or undefined. */

@@ -41,6 +41,7 @@ export const PROFILE = {
   clinicalResult: `${US_CORE}us-core-observation-clinical-result`,
   screeningAssessment: `${US_CORE}us-core-observation-screening-assessment`,
   simpleObservation: `${US_CORE}us-core-simple-observation`,
+  medicationRequest: `${US_CORE}us-core-medicationrequest`,
 } as const;
 
 export const EXTENSION = {
@@ -177,4 +178,73 @@ export const SMOKING_STATUS_CODE: Readonly<Coding> = {
   system: SYSTEM.loinc,
   code: '72166-2',
   display: 'Tobacco smoking status',
+};
+
+/** RxNorm, the US Core binding of MedicationRequest.medication[x]. See: https://www.nlm.nih.gov/research/umls/rxnorm/ */
+export const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+/** A medication flag of the profile ("taking X now" = yes) as a prescription. */
+export interface MedicationCode {
+  /** RxNorm ingredient (TTY=IN) of a representative drug of the class. */
+  readonly code: Coding;
+  /** Condition variables whose Condition, when present, is the prescription's reason (first present wins). */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * The drug class each NHANES medication flag names, represented by its most prescribed ingredient
+ * in the US (ClinCalc DrugStats Top 300 of 2021, from MEPS: atorvastatin #1 overall, metformin the
+ * top oral antidiabetic, lisinopril the top antihypertensive, insulin glargine the top insulin).
+ * RXCUIs are RxNorm ingredient concepts (RxNav, NLM): 274783 insulin glargine, 6809 metformin,
+ * 29046 lisinopril, 83367 atorvastatin. The class itself stays in the schema's coding.
+ */
+export const MEDICATION_CODES: Readonly<Record<string, MedicationCode>> = {
+  insulin_now: { code: { system: RXNORM, code: '274783', display: 'insulin glargine' }, reasons: ['diabetes_dx'] },
+  diabetes_pills_now: { code: { system: RXNORM, code: '6809', display: 'metformin' }, reasons: ['diabetes_dx', 'prediabetes_dx'] },
+  hypertension_rx_now: { code: { system: RXNORM, code: '29046', display: 'lisinopril' }, reasons: ['hypertension_dx'] },
+  cholesterol_rx_now: { code: { system: RXNORM, code: '83367', display: 'atorvastatin' }, reasons: ['high_cholesterol_dx'] },
+};
+
+/** MedicationRequest.category (US Core): community = taken at home (the NHANES questions ask about current use). */
+export const MEDICATION_CATEGORY_COMMUNITY: Readonly<Coding> = {
+  system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category',
+  code: 'community',
+  display: 'Community',
+};
+
+const sct = (code: string, display: string): Coding => ({ system: SYSTEM.snomed, code, display });
+
+/**
+ * SNOMED CT site-specific malignancy codes for NHANES `cancer_first_type` (MCQ230A) labels: the
+ * cancer Condition carries the site of the first reported cancer. Codes are SNOMED CT disorders
+ * under 363346000 "Malignant neoplastic disease" (SNOMED International browser, 2024 release).
+ * Labels with no single site concept (blood, bone, brain, nervous system, skin of unknown kind,
+ * non-melanoma skin, soft tissue, mouth, gallbladder, uterus, other, more than 3 kinds) keep the
+ * general code, with the site named in code.text.
+ */
+export const CANCER_SITE_CODES: Readonly<Record<string, Coding>> = {
+  bladder: sct('399326009', 'Malignant neoplasm of urinary bladder'),
+  breast: sct('254837009', 'Malignant neoplasm of breast'),
+  cervix: sct('363354003', 'Malignant neoplasm of cervix uteri'),
+  colon: sct('363406005', 'Malignant neoplasm of colon'),
+  esophagus: sct('363402007', 'Malignant neoplasm of esophagus'),
+  kidney: sct('363518003', 'Malignant neoplasm of kidney'),
+  larynx_windpipe: sct('363429002', 'Malignant neoplasm of larynx'),
+  leukemia: sct('93143009', 'Leukemia'),
+  liver: sct('93870000', 'Malignant neoplasm of liver'),
+  lung: sct('363358000', 'Malignant neoplasm of lung'),
+  lymphoma_hodgkins: sct('118599009', "Hodgkin's disease"),
+  melanoma: sct('372244006', 'Malignant melanoma'),
+  ovary: sct('363443007', 'Malignant neoplasm of ovary'),
+  pancreas: sct('363418001', 'Malignant neoplasm of pancreas'),
+  prostate: sct('399068003', 'Malignant neoplasm of prostate'),
+  rectum: sct('363351006', 'Malignant neoplasm of rectum'),
+  stomach: sct('363349007', 'Malignant neoplasm of stomach'),
+  testis: sct('363449006', 'Malignant neoplasm of testis'),
+  thyroid: sct('363478007', 'Malignant neoplasm of thyroid gland'),
+};
+
+/** Conditions whose code a second variable refines (the site of a cancer). */
+export const CONDITION_REFINEMENTS: Readonly<Record<string, { readonly variable: string; readonly codes: Readonly<Record<string, Coding>> }>> = {
+  cancer_dx: { variable: 'cancer_first_type', codes: CANCER_SITE_CODES },
 };

@@ -10,7 +10,7 @@ import type { Rng } from '../random';
 import type { Row } from '../schema';
 import { MS_PER_DAY, formatIsoDate } from '../util';
 import { AGE_TOP_CODE_YEARS, birthdayMs } from './birth-date';
-import { CONDITION_CODES, PROFILE } from './codes';
+import { CONDITION_CODES, CONDITION_REFINEMENTS, PROFILE } from './codes';
 import { metaFor, referenceTo } from './meta';
 import type { ConditionSpec } from './plan';
 
@@ -45,10 +45,24 @@ export function drawOnsetMs(rng: Rng, ageAtDx: number, ctx: ConditionContext): n
   return Math.min(Math.max(ms, ctx.birthMs), ctx.asOfMs - MS_PER_DAY);
 }
 
-/** The code of a reported diagnosis: per label when the schema gives one (borderline diabetes → prediabetes). */
+/**
+ * The code of a reported diagnosis: per label when the schema gives one (borderline diabetes →
+ * prediabetes), refined by a second variable where one names the site (the first cancer's kind).
+ */
 export function conditionCodeOf(spec: ConditionSpec, profile: Row): Coding {
   const label = profile[spec.name];
-  return (typeof label === 'string' ? spec.codeByLabel?.[label] : undefined) ?? spec.code;
+  const refinement = CONDITION_REFINEMENTS[spec.name];
+  const site = refinement === undefined ? undefined : profile[refinement.variable];
+  const refined = typeof site === 'string' ? refinement?.codes[site] : undefined;
+  return refined ?? (typeof label === 'string' ? spec.codeByLabel?.[label] : undefined) ?? spec.code;
+}
+
+/** code.text: the display, with the reported site when no site-specific code exists (e.g. "… (bone)"). */
+function conditionTextOf(spec: ConditionSpec, profile: Row, code: Coding): string | undefined {
+  const refinement = CONDITION_REFINEMENTS[spec.name];
+  const site = refinement === undefined ? undefined : profile[refinement.variable];
+  if (typeof site === 'string' && refinement?.codes[site] === undefined) return `${code.display ?? ''} (${site.replace(/_/g, ' ')})`;
+  return code.display;
 }
 
 /** Maps one reported diagnosis to a problem-list Condition. */
@@ -62,7 +76,7 @@ export function toCondition(id: string, spec: ConditionSpec, profile: Row, onset
     clinicalStatus: { coding: [{ ...(resolved ? CONDITION_CODES.resolved : CONDITION_CODES.active) }] },
     verificationStatus: { coding: [{ ...CONDITION_CODES.confirmed }] },
     category: [{ coding: [{ ...CONDITION_CODES.problemListItem }] }],
-    code: { coding: [{ ...code }], text: code.display },
+    code: { coding: [{ ...code }], text: conditionTextOf(spec, profile, code) },
     subject: referenceTo('Patient', ctx.patientId),
     ...(onsetMs !== undefined ? { onsetDateTime: formatIsoDate(onsetMs) } : {}),
   };

@@ -15,6 +15,7 @@ export type {
   HumanName,
   Identifier,
   Meta,
+  MedicationRequest,
   Observation,
   ObservationComponent,
   ObservationReferenceRange,
@@ -25,7 +26,7 @@ export type {
   Resource,
 } from 'fhir/r4';
 
-import type { Condition, Encounter, Observation, Patient } from 'fhir/r4';
+import type { Condition, Encounter, MedicationRequest, Observation, Patient } from 'fhir/r4';
 
 /** The resource types a PatientRecord holds. */
-export type GeneratedResource = Patient | Encounter | Observation | Condition;
+export type GeneratedResource = Patient | Encounter | Observation | Condition | MedicationRequest;

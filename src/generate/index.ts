@@ -1,4 +1,4 @@
-/** generate/: profile → PatientRecord (Patient, Encounters, Observations, Conditions). Pure. */
+/** generate/: profile → PatientRecord (Patient, Encounters, Observations, Conditions, MedicationRequests). Pure. */
 export type { PatientRecord, GenerateContext } from './types';
 export { generatePatientRecord, allResources, GENERATOR_VERSION, STREAM_PARTS } from './record';
 export type { StreamPart } from './record';
@@ -15,5 +15,8 @@ export type {
   Observation,
   ObservationComponent,
   Condition,
+  MedicationRequest,
   GeneratedResource,
 } from './fhir-types';
+export { CANCER_SITE_CODES, MEDICATION_CODES, RXNORM } from './codes';
+export { SYNTHETIC_PRESCRIBER } from './medication';

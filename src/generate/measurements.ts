@@ -1,7 +1,9 @@
 /**
- * Which Observation is taken at which ambulatory visit, with which value. The index visit (the
- * latest ambulatory one) carries exactly the profile's values; earlier visits carry values drawn
- * around them (variation.ts, growth.ts) on each code's schedule (schedule.ts). A value missing in
+ * Which Observation is taken at which visit, with which value. The index visit (the latest
+ * ambulatory one) carries exactly the profile's values; earlier visits carry values drawn around
+ * them (variation.ts, growth.ts) on each code's schedule (schedule.ts); emergency visits and
+ * inpatient stays, at any time, record the visit vitals, and admissions the profile's labs too,
+ * drawn the same way. A value missing in
  * the profile yields no Observation of that code at all; an item outside its age window at an
  * earlier visit (e.g. HbA1c before 12) is skipped there.
  */
@@ -118,9 +120,26 @@ export function planMeasurements(input: MeasurementInput): ObservationEvent[] {
     })
     .filter(({ setPoints }) => setPoints.some((v) => v !== undefined));
   const pDue = panels.map(({ p }) => dueVisits(p.schedule, amb, starts, profile));
+  // Acute care: every emergency visit and inpatient stay records the visit vitals (the codes measured
+  // at every ambulatory visit), and an admission also the labs the profile has (admission labs).
+  const acute: number[] = [];
+  timeline.encounters.forEach((enc, i) => {
+    if (enc.classCode !== 'EMER' && enc.classCode !== 'IMP') return;
+    acute.push(i);
+    const takesLabs = enc.classCode === 'IMP';
+    const due = (schedule: Schedule, category: string): boolean =>
+      schedule.kind === 'every-visit' || (takesLabs && category === 'laboratory');
+    quantities.forEach((q, k) => {
+      if (due(q.schedule, q.category)) qDue[k].add(i);
+    });
+    panels.forEach(({ p }, k) => {
+      if (due(p.schedule, p.category)) pDue[k].add(i);
+    });
+  });
+  const visits = [...amb, ...acute].sort((a, b) => a - b);
 
   const events: ObservationEvent[] = [];
-  for (const e of amb) {
+  for (const e of visits) {
     const timeMs = starts[e];
     const ageYears = completedYears(birthMs, timeMs);
     if (e === index) {

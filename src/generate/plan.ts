@@ -20,6 +20,8 @@ import { isAnyOf } from '../schema';
 import { PROFILE, RACE_ETHNICITY, SMOKING_STATUS_CODE } from './codes';
 import { growthCurveFor } from './growth';
 import type { GrowthCurve } from './growth';
+import { medicationSpecs } from './medication';
+import type { MedicationSpec } from './medication';
 import { scheduleFor } from './schedule';
 import type { Schedule } from './schedule';
 import { diabetesVariationFor, variationFor } from './variation';
@@ -97,6 +99,7 @@ export interface GenerationPlan {
   readonly panels: readonly PanelSpec[];
   readonly coded: readonly CodedSpec[];
   readonly conditions: readonly ConditionSpec[];
+  readonly medications: readonly MedicationSpec[];
   readonly patient: PatientSpec;
 }
 
@@ -285,7 +288,7 @@ export function compilePlan(schema: Schema): GenerationPlan {
       ...(v.fhir.activeVariable ? { activeVariable: v.fhir.activeVariable } : {}),
     }));
 
-  return { quantities, panels, coded, conditions, patient };
+  return { quantities, panels, coded, conditions, medications: medicationSpecs(schema), patient };
 }
 
 /**

@@ -16,6 +16,7 @@ import type { ConditionContext } from './condition';
 import { toEncounter } from './encounter';
 import { codedValueOf, planMeasurements } from './measurements';
 import { drawDemographics } from './names';
+import { toMedicationRequests } from './medication';
 import { toObservation } from './observation';
 import { toPatient } from './patient';
 import { planFor } from './plan';
@@ -29,7 +30,7 @@ import type { GenerateContext, PatientRecord } from './types';
  * (RNG_ALGORITHM) and faker's name tables. Bump it with any change to generated output, together
  * with the golden files (scripts/update-golden.ts) and a changelog line.
  */
-export const GENERATOR_VERSION = '1.3.0';
+export const GENERATOR_VERSION = '1.4.0';
 
 /** FHIR id: [A-Za-z0-9\-\.]{1,64}. */
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -131,17 +132,27 @@ export function generatePatientRecord(profile: Row, ctx: GenerateContext): Patie
   const conditionRng = stream('conditions');
   const cctx: ConditionContext = { patientId, lastUpdated, birthMs: birth.birthMs, asOfMs, ageYears: birth.ageYears };
   const conditions: Condition[] = [];
+  const conditionsByVariable = new Map<string, Condition>();
   for (const spec of plan.conditions) {
     if (!hasCondition(spec, profile)) continue;
     const dxAge = spec.onsetAgeVariable ? profile[spec.onsetAgeVariable] : undefined;
     const onsetMs = typeof dxAge === 'number' ? drawOnsetMs(conditionRng, dxAge, cctx) : undefined;
-    conditions.push(toCondition(`${patientId}-c${conditions.length + 1}`, spec, profile, onsetMs, cctx));
+    const condition = toCondition(`${patientId}-c${conditions.length + 1}`, spec, profile, onsetMs, cctx);
+    conditions.push(condition);
+    conditionsByVariable.set(spec.name, condition);
   }
+  const medications = toMedicationRequests(plan.medications, profile, {
+    patientId,
+    lastUpdated,
+    encounters,
+    conditionsByVariable,
+    asOf: ctx.asOf,
+  });
 
-  return { patientId, profile, patient, encounters, observations, conditions };
+  return { patientId, profile, patient, encounters, observations, conditions, medications };
 }
 
 /** Every resource of a record: the Patient, then encounters, observations and conditions. */
 export function allResources(record: PatientRecord): GeneratedResource[] {
-  return [record.patient, ...record.encounters, ...record.observations, ...record.conditions];
+  return [record.patient, ...record.encounters, ...record.observations, ...record.conditions, ...record.medications];
 }

@@ -1,4 +1,4 @@
-import type { Condition, Encounter, Observation, Patient } from './fhir-types';
+import type { Condition, Encounter, MedicationRequest, Observation, Patient } from './fhir-types';
 
 import type { Row, Schema } from '../schema';
 
@@ -13,6 +13,8 @@ export interface PatientRecord {
   readonly encounters: readonly Encounter[];
   readonly observations: readonly Observation[];
   readonly conditions: readonly Condition[];
+  /** Active prescriptions for the profile's "taking X now" flags. */
+  readonly medications: readonly MedicationRequest[];
 }
 
 /** Everything a record depends on besides the profile; with it, generation is a pure function. */

@@ -60,7 +60,8 @@ export function initialResponsibilities(
   };
   // Seeds of a component come from rows that match it on every stratum they are defined for.
   const seedable = (i: number, k: number): boolean => {
-    for (let s = 0; s < S; s++) if (group[k * S + s] >= 0 && rowGroup[i * S + s] !== group[k * S + s]) return false;
+    for (let s = 0; s < S; s++)
+      if (group[k * S + s] >= 0 && rowGroup[i * S + s] !== group[k * S + s]) return false;
     return true;
   };
   const centers = new Float64Array(K * p);
@@ -77,7 +78,8 @@ export function initialResponsibilities(
   };
   const score = new Float64Array(n);
   for (let k = 0; k < K; k++) {
-    for (let i = 0; i < n; i++) score[i] = !seedable(i, k) ? 0 : k === 0 || dist[i] === Infinity ? w[i] : w[i] * dist[i];
+    for (let i = 0; i < n; i++)
+      score[i] = !seedable(i, k) ? 0 : k === 0 || dist[i] === Infinity ? w[i] : w[i] * dist[i];
     const c = pickWeighted(score);
     for (let j = 0; j < p; j++) centers[k * p + j] = x[c * p + j];
     for (let i = 0; i < n; i++) {

@@ -16,7 +16,10 @@ export function componentGroups(K: number, strata: readonly EmStratum[]): Int8Ar
   const out = new Int8Array(K * S).fill(-1);
   if (inside < 1 || inside >= K) return out;
   const cats = strata.map((_, s) => s).filter((s) => s !== score);
-  const rest = crossedGroups(K - inside, cats.map((s) => strata[s]));
+  const rest = crossedGroups(
+    K - inside,
+    cats.map((s) => strata[s]),
+  );
   for (let k = 0; k < K; k++) {
     const own = k >= K - inside;
     out[k * S + score] = own ? 1 : 0;
@@ -34,10 +37,14 @@ function crossedGroups(K: number, strata: readonly EmStratum[]): Int8Array {
   const S = strata.length;
   const combos = 1 << S;
   if (S === 0 || K < combos) return new Int8Array(K * S).fill(-1);
-  const shares = Array.from({ length: combos }, (_, c) => strata.reduce((acc, st, s) => acc * ((c >> s) & 1 ? st.share : 1 - st.share), 1));
+  const shares = Array.from({ length: combos }, (_, c) =>
+    strata.reduce((acc, st, s) => acc * ((c >> s) & 1 ? st.share : 1 - st.share), 1),
+  );
   const counts = shares.map((sh) => Math.max(1, Math.floor(sh * K)));
   let total = counts.reduce((a, b) => a + b, 0);
-  const order = shares.map((sh, c) => [sh * K - Math.floor(sh * K), c] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const order = shares
+    .map((sh, c) => [sh * K - Math.floor(sh * K), c] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (let i = 0; total < K; i = (i + 1) % combos) {
     counts[order[i][1]]++;
     total++;
@@ -64,4 +71,38 @@ export function stratumSide(data: EmData, st: EmStratum, i: number): number {
   }
   const z = data.core.z[i * data.core.d + (st.dim ?? 0)];
   return Number.isNaN(z) ? -1 : z < (st.below ?? -Infinity) ? 1 : 0;
+}
+
+/**
+ * The driver-effect set of every row: 1 for rows of an active score stratum (children, whose
+ * scores sit where the normal-score scale is stretched: an adult's 0.7-score sex effect on height
+ * is ~20 cm for a child), else 0. A row only meets components of its own side, so one B per side.
+ */
+export function rowEffectSets(
+  data: EmData,
+  strata: readonly EmStratum[],
+  group: Int8Array,
+  K: number,
+): Int8Array {
+  const out = new Int8Array(data.n);
+  const S = strata.length;
+  strata.forEach((st, s) => {
+    if (st.cat >= 0) return;
+    let active = false;
+    for (let k = 0; k < K; k++) if (group[k * S + s] === 1) active = true;
+    if (!active) return;
+    for (let i = 0; i < data.n; i++) if (stratumSide(data, st, i) === 1) out[i] = 1;
+  });
+  return out;
+}
+
+/** The driver-effect set of every component (see rowEffectSets). */
+export function componentEffectSets(strata: readonly EmStratum[], group: Int8Array, K: number): Int8Array {
+  const out = new Int8Array(K);
+  const S = strata.length;
+  strata.forEach((st, s) => {
+    if (st.cat >= 0) return;
+    for (let k = 0; k < K; k++) if (group[k * S + s] === 1) out[k] = 1;
+  });
+  return out;
 }

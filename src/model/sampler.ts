@@ -13,6 +13,8 @@ import { componentPlan, compilePlan, coreValue, fractionZBounds, MISSING, NA, PR
 import type { ComponentPlan, Plan } from './plan';
 import { cellWeights } from './cells';
 import type { Cells } from './cells';
+import { compileSupport, enforceSupport, supportMask, supportScratch } from './support';
+import type { Support, SupportScratch } from './support';
 
 /** Candidates per draw when two or more coordinates are range-constrained (SIR; see mvn-box.ts). */
 export const SIR_CANDIDATES = 32;
@@ -91,6 +93,10 @@ class ConditionalSampler implements Sampler {
   private readonly view: Record<string, Value | undefined>;
   private readonly derivedInputs: readonly { readonly name: string; readonly index: number }[];
   private readonly isDriver: Uint8Array;
+  /** The plausibility support (support.ts): its buffers and the identity draw order. */
+  private readonly support: Support;
+  private readonly supportBuf: SupportScratch;
+  private readonly allDims: Int32Array;
 
   constructor(model: CompiledModel, where: Where, branches: readonly Branch[], gates: GateTest[][][]) {
     this.m = model;
@@ -113,6 +119,9 @@ class ConditionalSampler implements Sampler {
     const inputNames = [...new Set(model.schema.derived.flatMap((dv) => dv.inputs))];
     this.derivedInputs = inputNames.map((name) => ({ name, index: model.rows.columns.indexOf(name) }));
     this.view = Object.fromEntries(inputNames.map((c) => [c, undefined]));
+    this.support = compileSupport(model);
+    this.supportBuf = supportScratch(model.d);
+    this.allDims = Int32Array.from({ length: model.d }, (_, j) => j);
   }
 
   private runtime(p: number, k: number): Runtime {
@@ -228,6 +237,8 @@ class ConditionalSampler implements Sampler {
       for (let j = 0; j < d; j++) eps[j] = standardNormal(rng);
       lowerMultiply(model.chol.subarray(k * d * d, (k + 1) * d * d), d, eps, z);
       for (let j = 0; j < d; j++) z[j] += mean[j];
+      // The plausibility support (support.ts): redraws only coordinates that fall outside it.
+      if (this.support.any) enforceSupport(this.support, model, this.allDims, model.chol.subarray(k * d * d, (k + 1) * d * d), eps, z, [], rng, this.supportBuf);
     } else {
       const rt = this.runtime(p, k);
       const m = plan.boxDims.length;
@@ -247,6 +258,7 @@ class ConditionalSampler implements Sampler {
         for (let b = 0; b <= i; b++) s += restChol[i * r + b] * eps[b];
         z[rest[i]] = s;
       }
+      if (this.support.any) enforceSupport(this.support, model, rest, restChol, eps, z, plan.boxDims, rng, this.supportBuf);
     }
     // 4. Everything in gate order.
     const coreVal = this.coreVal;
@@ -261,7 +273,7 @@ class ConditionalSampler implements Sampler {
         const mask = plan.catMask[slot];
         if (mask === null) catState[slot] = model.cats[slot].states;
         else if (mask !== undefined) catState[slot] = this.drawCat(rng, slot, k, mask);
-        else catState[slot] = this.applicable(index) ? this.drawCat(rng, slot, k, undefined) : model.cats[slot].states;
+        else catState[slot] = this.applicable(index) ? this.drawCat(rng, slot, k, supportMask(this.support, slot, catState, coreVal)) : model.cats[slot].states;
       } else if (s.role === 'core') {
         const kind = plan.coreKind[slot];
         if (kind === PRESENT) {

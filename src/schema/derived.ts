@@ -50,9 +50,9 @@ export const FRIEDEWALD_MAX_TRIGLYCERIDES_MG_DL = 400;
 
 /**
  * LDL cholesterol, mg/dL, by Friedewald (unrounded): TC − HDL − TG/5 (VLDL ≈ TG/5 in mg/dL);
- * undefined when TG > 400 mg/dL, and when the estimate is not positive (a combination of sampled
- * TC, HDL and TG — about 1 row in 7,000 — for which no laboratory would report an LDL; the real
- * data's lowest LDL is 23 mg/dL). See: FRIEDEWALD_MAX_TRIGLYCERIDES_MG_DL.
+ * undefined when TG > 400 mg/dL, and when the estimate is not positive (no laboratory would report
+ * such an LDL; the real data's lowest is 23 mg/dL; the sampler's support keeps TG/5 < TC − HDL, so
+ * model rows never reach this). See: FRIEDEWALD_MAX_TRIGLYCERIDES_MG_DL.
  */
 export function friedewaldLdl(totalMgDl: number, hdlMgDl: number, triglyceridesMgDl: number): number | undefined {
   if (triglyceridesMgDl > FRIEDEWALD_MAX_TRIGLYCERIDES_MG_DL) return undefined;

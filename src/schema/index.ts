@@ -12,3 +12,5 @@ export { isAnyOf, ruleClauses, ruleGates } from './rules';
 export { roundTo, roundValue, unroundedInterval } from './rounding';
 export { parseCsvTable, parseCsvRecords, formatCsv, csvField } from './csv';
 export { loadSchemaFile, defaultSchema, DEFAULT_SCHEMA_FILE } from './load';
+export type { AgeBand, AuditLine, PlausibilityRule, RequiresClause } from './plausibility';
+export { PLAUSIBILITY_RULES, plausibilityRulesFor, auditPlausibility, violates, bandOf, clauseHolds, applicableOnly } from './plausibility';

@@ -88,7 +88,7 @@ describe('generated resources conform to R4 and US Core', () => {
     }
     expect(report(findings, byId)).toBe('');
     // The run really covered every resource type and the profiles the schema claims.
-    expect([...types].sort()).toEqual(['Condition', 'Encounter', 'Observation', 'Patient']);
+    expect([...types].sort()).toEqual(['Condition', 'Encounter', 'MedicationRequest', 'Observation', 'Patient']);
     expect(profiles.size).toBeGreaterThanOrEqual(10);
   });
 });

@@ -63,7 +63,7 @@ describe('HTTP app (supertest)', () => {
     expect(r.status).toBe(200);
     expect(r.headers.etag).toBe('W/"1"');
     const e = await request(a.app).get(`/fhir/Patient/${pid}/$everything`);
-    expect(e.body.total).toBe(5);
+    expect(e.body.total).toBe(6); // Patient, Encounter, two Observations, Condition, MedicationRequest
   });
 
   it('POST _search takes a form body', async () => {

@@ -87,6 +87,8 @@ describe('weighted marginals: synthetic population vs real', () => {
 /** Subgroups: common, multi-variable, range-defined and rare (weighted share 0.1-0.5%). */
 const SUBGROUPS: Record<string, WhereJson> = {
   diabetics: { diabetes_dx: 'yes' },
+  // Issue 12 §2: BMI is the measure to watch (measured −0.08 SD, before and after the support).
+  'diabetics 40-64': { diabetes_dx: 'yes', age_years: { gte: 40, lte: 64 } },
   'women 40-65': { sex: 'female', age_years: { gte: 40, lte: 65 } },
   'non-Hispanic Asian adults': { race_ethnicity: 'non_hispanic_asian', age_years: { gte: 20 } },
   'current smokers 65+': { smoking_now: ['every_day', 'some_days'], age_years: { gte: 65 } },

@@ -38,6 +38,11 @@ function impossible(rows: readonly Row[]): Record<string, number> {
       (friedewaldLdl(num(r, 'total_cholesterol_mg_dl'), num(r, 'hdl_cholesterol_mg_dl'), num(r, 'triglycerides_mg_dl')) ?? 0) > 0 &&
       !has(r, 'ldl_cholesterol_mg_dl'),
     'LDL not positive': (r) => has(r, 'ldl_cholesterol_mg_dl') && num(r, 'ldl_cholesterol_mg_dl') <= 0,
+    // Issue 12 §2: ~1 row in 7,000 before the sampler's support (src/model/support.ts); real: 0.
+    'TG ≤ 400 with a non-positive Friedewald estimate (no LDL)': (r) =>
+      has(r, 'triglycerides_mg_dl') &&
+      num(r, 'triglycerides_mg_dl') <= 400 &&
+      num(r, 'total_cholesterol_mg_dl') - num(r, 'hdl_cholesterol_mg_dl') - num(r, 'triglycerides_mg_dl') / 5 <= 0,
     'LDL + HDL > TC': (r) =>
       has(r, 'ldl_cholesterol_mg_dl') && num(r, 'ldl_cholesterol_mg_dl') + num(r, 'hdl_cholesterol_mg_dl') > num(r, 'total_cholesterol_mg_dl'),
     'LDL not Friedewald': (r) =>

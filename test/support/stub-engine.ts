@@ -125,6 +125,17 @@ export function createStubEngine(): StubEngine {
           subject: { reference: `Patient/${pid}` },
           onsetDateTime: formatIsoDateTime(addYears(asOfMs, -1)),
         },
+        {
+          resourceType: 'MedicationRequest',
+          id: `${pid}-m1`,
+          meta: meta(ctx.asOf),
+          status: 'active',
+          intent: 'order',
+          medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '29046' }] },
+          subject: { reference: `Patient/${pid}` },
+          authoredOn: formatIsoDateTime(visitMs).slice(0, 10),
+          reasonReference: [{ reference: `Condition/${pid}-c0` }],
+        },
       ];
       return { patientId: pid, profile, resources };
     },

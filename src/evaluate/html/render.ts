@@ -36,6 +36,8 @@ export function renderReportHtml(r: Report): string {
   parts.push(goals(r));
   parts.push(fidelity(r));
   parts.push(subgroups(r));
+  parts.push(crossCycle(r));
+  parts.push(plausibility(r));
   parts.push(detection(r));
   parts.push(utility(r));
   parts.push(privacy(r));
@@ -43,6 +45,29 @@ export function renderReportHtml(r: Report): string {
   parts.push(glossary(r));
   parts.push('</body></html>');
   return parts.join('\n');
+}
+
+/** Quality against another survey cycle, beside real training rows against it (the ceiling). */
+function crossCycle(r: Report): string {
+  const x = r.crossCycle;
+  if (x === undefined) return '';
+  const row = (label: string, q: { score: number; columnShapes: number; columnPairs: number }): string =>
+    `<tr><td>${label}</td><td>${fmt(q.score)}</td><td>${fmt(q.columnShapes)}</td><td>${fmt(q.columnPairs)}</td></tr>`;
+  return `<h2>Another survey cycle</h2><p class="note">Quality against <code>${esc(x.name)}</code> (${x.rows} rows, validation only: never used to fit), beside the real training rows scored against the same cycle (the real-vs-real cross-cycle ceiling). A model right only on its own cycle would fall well below that ceiling.</p>
+<table><tr><th>scored against the other cycle</th><th>score</th><th>column shapes</th><th>column pairs</th></tr>${row('synthetic', x.quality)}${row('real training rows (ceiling)', x.ceiling)}</table><p>Gap to the ceiling: <b>${fmt(x.gap)}</b></p>`;
+}
+
+/** Plausibility rules: violations per 10,000 rows, synthetic against real. */
+function plausibility(r: Report): string {
+  const p = r.plausibility;
+  if (p === undefined) return '';
+  const cell = (x: { violations: number; per10k: number } | undefined): string => (x === undefined ? '<td>–</td>' : `<td>${fmt(x.per10k, 2)} (${x.violations})</td>`);
+  const other = p.rules.some((l) => l.crossCycle !== undefined);
+  const rows = p.rules
+    .map((l) => `<tr><td>${esc(l.id)}</td><td>${esc(l.description)}</td>${cell(l.synthetic)}${cell(l.real)}${other ? cell(l.crossCycle) : ''}<td class="note">${esc(l.source)}</td></tr>`)
+    .join('');
+  return `<h2>Plausibility</h2><p class="note">Rules a clinician expects of one person (src/schema/plausibility.ts). Violations per 10,000 rows (count); a rule the real data breaks would be a wrong rule.</p>
+<table><tr><th>rule</th><th>what</th><th>synthetic</th><th>real</th>${other ? '<th>other cycle</th>' : ''}<th>source</th></tr>${rows}</table>`;
 }
 
 const legend = `<p class="legend note"><span style="background:${COLORS.real}"></span>real (holdout, weighted)<span style="background:${COLORS.synthetic}"></span>synthetic<span style="background:${COLORS.ceiling}"></span>ceiling (real vs real)</p>`;

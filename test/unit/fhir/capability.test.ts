@@ -26,7 +26,7 @@ function probe(name: string, modifiers: readonly string[]): string {
 /** Every FHIR type-level/instance interaction a client might try. */
 const ALL_INTERACTIONS = ['read', 'vread', 'history-instance', 'search-type', 'update', 'patch', 'delete', 'create', 'history-type'];
 /** A resource of each type in the stub cohort. */
-const SUFFIX: Record<string, string> = { Patient: '', Encounter: '-e0', Observation: '-o0', Condition: '-c0' };
+const SUFFIX: Record<string, string> = { Patient: '', Encounter: '-e0', Observation: '-o0', Condition: '-c0', MedicationRequest: '-m1' };
 
 describe('CapabilityStatement ↔ routes', () => {
   let h: RouterHarness;

@@ -1,5 +1,6 @@
 import { generatePatientRecord } from '../../../src/generate';
 import { AGE_TOP_CODE_YEARS, completedYears, drawBirth } from '../../../src/generate/birth-date';
+import { CANCER_SITE_CODES } from '../../../src/generate';
 import { rngFromSeed } from '../../../src/random';
 import { parseIsoDate } from '../../../src/util';
 import { DIABETIC_MAN, GIRL_9, SCHEMA, WOMAN_80_PLUS, contextFor, schemaRandomProfile } from './fixtures';
@@ -44,7 +45,8 @@ describe('conditions', () => {
   it('creates one problem-list Condition per reported diagnosis, resolved when no longer active', () => {
     const r = generatePatientRecord(DIABETIC_MAN, contextFor(1));
     const codes = r.conditions.map((c) => c.code?.coding?.[0]?.code);
-    expect(codes).toEqual(['73211009', '38341003', '195967001', '363346000']);
+    // The cancer is coded by the site of the first cancer (melanoma), refining 363346000.
+    expect(codes).toEqual(['73211009', '38341003', '195967001', '372244006']);
     const asthma = r.conditions.find((c) => c.code?.coding?.[0]?.code === '195967001');
     expect(asthma?.clinicalStatus?.coding?.[0]?.code).toBe('resolved');
     const diabetes = r.conditions.find((c) => c.code?.coding?.[0]?.code === '73211009');
@@ -63,7 +65,10 @@ describe('conditions', () => {
       const r = generatePatientRecord(p, contextFor(i));
       const birth = dateMs(r.patient.birthDate);
       for (const c of r.conditions) {
-        const spec = SCHEMA.variables.find((v) => v.fhir?.resource === 'Condition' && v.fhir.code.code === c.code?.coding?.[0]?.code);
+        const code = c.code?.coding?.[0]?.code;
+        const spec = SCHEMA.variables.find(
+          (v) => v.fhir?.resource === 'Condition' && (v.fhir.code.code === code || (v.name === 'cancer_dx' && Object.values(CANCER_SITE_CODES).some((s) => s.code === code))),
+        );
         const onsetVar = spec?.fhir?.resource === 'Condition' ? spec.fhir.onsetAgeVariable : undefined;
         const dxAge = onsetVar ? p[onsetVar] : undefined;
         const where = `${c.id ?? ''} (dx age ${String(dxAge)}, onset ${String(c.onsetDateTime)})`;

@@ -1,5 +1,5 @@
 /**
- * The latest Observation of each code equals the profile's value (same units and decimals); a
+ * The latest ambulatory Observation of each code equals the profile's value (same units and decimals); a
  * value missing in the profile yields no Observation of that code; children get only what their
  * profile has.
  */
@@ -25,10 +25,17 @@ const NUMERIC: readonly NumericItem[] = [...SCHEMA.variables, ...SCHEMA.derived]
 
 const codeOf = (o: Observation): string => o.code.coding?.[0]?.code ?? '';
 
-/** The latest value of an item in a record, with its unit code, or undefined when absent. */
+/**
+ * The latest value of an item measured at an ambulatory visit (the profile is the patient as the
+ * clinic sees them; emergency and inpatient readings vary around it), with its unit code, or
+ * undefined when absent at every visit.
+ */
 function latest(record: PatientRecord, item: NumericItem): { value?: number; unit?: string } | undefined {
   const holder = item.panel ?? item.code;
-  const obs = record.observations.filter((o) => codeOf(o) === holder);
+  const all = record.observations.filter((o) => codeOf(o) === holder);
+  if (!all.length) return undefined;
+  const ambulatory = new Set(record.encounters.filter((e) => e.class.code === 'AMB').map((e) => `Encounter/${e.id ?? ''}`));
+  const obs = all.filter((o) => ambulatory.has(o.encounter?.reference ?? ''));
   if (!obs.length) return undefined;
   const last = obs.reduce((a, b) => ((b.effectiveDateTime ?? '') >= (a.effectiveDateTime ?? '') ? b : a));
   const q = item.panel ? last.component?.find((c) => c.code.coding?.[0]?.code === item.code)?.valueQuantity : last.valueQuantity;

@@ -121,6 +121,6 @@ describe('generatePatientRecord', () => {
     const r = all[0];
     const types = allResources(r).map((x: GeneratedResource) => x.resourceType);
     expect(types[0]).toBe('Patient');
-    expect(types.length).toBe(1 + r.encounters.length + r.observations.length + r.conditions.length);
+    expect(types.length).toBe(1 + r.encounters.length + r.observations.length + r.conditions.length + r.medications.length);
   });
 });

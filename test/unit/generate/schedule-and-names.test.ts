@@ -10,8 +10,15 @@ import {
 } from '../../../src/generate/schedule';
 import { DIABETIC_MAN, contextFor } from './fixtures';
 
-const count = (r: PatientRecord, code: string): number =>
-  r.observations.filter((o) => o.code.coding?.[0]?.code === code).length;
+/** Observations of a code at ambulatory visits (the scheduled ones; acute care is tested apart). */
+const count = (r: PatientRecord, code: string): number => {
+  const amb = new Set(r.encounters.filter((e) => e.class.code === 'AMB').map((e) => `Encounter/${e.id ?? ''}`));
+  return r.observations.filter((o) => o.code.coding?.[0]?.code === code && amb.has(o.encounter?.reference ?? '')).length;
+};
+
+/** Codes observed at one encounter. */
+const codesAt = (r: PatientRecord, encounterId: string): Set<string> =>
+  new Set(r.observations.filter((o) => o.encounter?.reference === `Encounter/${encounterId}`).map((o) => o.code.coding?.[0]?.code ?? ''));
 
 describe('lab frequency follows conditions (ADA Standards of Care)', () => {
   it('chooses intervals from diagnoses and control', () => {
@@ -50,6 +57,24 @@ describe('lab frequency follows conditions (ADA Standards of Care)', () => {
     expect(count(r, '29463-7')).toBe(amb);
     expect(count(r, '8302-2')).toBeGreaterThanOrEqual(2);
     expect(count(r, '8302-2')).toBeLessThanOrEqual(4);
+  });
+
+  it('records vital signs at every emergency visit and inpatient stay, and admission labs at every stay', () => {
+    const r = generatePatientRecord(
+      { ...DIABETIC_MAN, healthcare_visits_past_year: '6-7' },
+      contextFor(4),
+    );
+    const acute = r.encounters.filter((e) => e.class.code === 'EMER' || e.class.code === 'IMP');
+    const stays = r.encounters.filter((e) => e.class.code === 'IMP');
+    expect(stays.length).toBeGreaterThan(0);
+    for (const e of acute) {
+      const codes = codesAt(r, e.id ?? '');
+      expect({ encounter: e.id, bp: codes.has('85354-9'), weight: codes.has('29463-7') }).toEqual({ encounter: e.id, bp: true, weight: true });
+    }
+    for (const e of stays) {
+      const codes = codesAt(r, e.id ?? '');
+      expect({ encounter: e.id, hba1c: codes.has('4548-4') }).toEqual({ encounter: e.id, hba1c: true });
+    }
   });
 });
 

@@ -50,7 +50,10 @@ describe('encounter counts follow utilization', () => {
     expect(amb).toHaveLength(1);
     expect(daysBefore(amb[0])).toBeGreaterThan(365);
     expect(daysBefore(amb[0])).toBeLessThanOrEqual(731);
-    expect(r.observations.every((o) => o.encounter?.reference === `Encounter/${amb[0].id ?? ''}`)).toBe(true);
+    // Every observation is at the index visit, or at an emergency visit / inpatient stay.
+    const acute = new Set(r.encounters.filter((e) => cls(e) !== 'AMB').map((e) => `Encounter/${e.id ?? ''}`));
+    const elsewhere = r.observations.filter((o) => o.encounter?.reference !== `Encounter/${amb[0].id ?? ''}`);
+    expect(elsewhere.filter((o) => !acute.has(o.encounter?.reference ?? ''))).toEqual([]);
   });
 
   it('has exactly hospital_stays_past_year inpatient stays in the past year, none when not hospitalized', () => {

@@ -11,8 +11,8 @@ import { generatedResources, handResources, mimicResources } from './helpers';
 const resources = [...generatedResources(5), ...mimicResources(), ...handResources()];
 
 describe('the R4 search parameter registry', () => {
-  test('serves the four types', () => {
-    expect(searchableTypes()).toEqual(['Patient', 'Encounter', 'Observation', 'Condition']);
+  test('serves the five types', () => {
+    expect(searchableTypes()).toEqual(['Patient', 'Encounter', 'Observation', 'Condition', 'MedicationRequest']);
   });
 
   test('keeps the per-type part of shared expressions', () => {
