@@ -13,6 +13,9 @@ import type { GraphqlService } from './graphql';
 import { createGraphqlService, createModelPort, GRAPHQL_OPERATION_DEFINITION } from './graphql';
 import { loadReports, reportHandler } from './evaluate';
 import { createHttpApp } from './http';
+
+/** The hardened node:http server (timeouts, OperationOutcome for refused requests), for server.ts. */
+export { createHardenedServer } from './http';
 import { packageFile } from './util';
 
 let shippedReports: ReturnType<typeof loadReports> | undefined;
@@ -169,6 +172,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       maxBodyBytes: config.maxBodyBytes,
       readCacheBytes: config.bodyCacheBytes,
       metrics: () => ({ caches: { records: cohorts.recordCacheStats() } }),
+      maxUrlBytes: config.maxUrlBytes,
+      corsOrigins: config.corsOrigins,
       reports: reportHandler(lookupReport),
       cohorts,
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),

@@ -50,6 +50,18 @@ export interface Config {
   readonly exportMaxJobsPerClient: number;
   /** Megabytes of export-file NDJSON kept in process (so a partition is generated once for all its types). */
   readonly exportCacheMb: number;
+  /** Longest request target (path + query) in bytes; longer → 414. */
+  readonly maxUrlBytes: number;
+  /** node:http server.headersTimeout: time to receive a request's headers. */
+  readonly headersTimeoutMs: number;
+  /** node:http server.requestTimeout: time to receive a whole request. */
+  readonly requestTimeoutMs: number;
+  /** node:http server.keepAliveTimeout: idle keep-alive connections close after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** On SIGTERM/close, how long in-flight requests may finish before connections are closed. */
+  readonly shutdownTimeoutMs: number;
+  /** CORS allowed origins ('*' for any); empty: CORS off (no CORS headers). */
+  readonly corsOrigins: readonly string[];
 }
 
 const intIn = (lo: number, hi: number) =>
@@ -98,6 +110,16 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_EXPORT_JOB_TTL_SECONDS: intIn(60, 30 * 24 * 3600).default(3600),
   SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT: intIn(1, 10_000).default(5),
   SYNTHFHIR_EXPORT_CACHE_MB: intIn(0, 100_000).default(64),
+  SYNTHFHIR_MAX_URL_BYTES: intIn(256, 16_000).default(8192),
+  SYNTHFHIR_HEADERS_TIMEOUT_MS: intIn(100, 600_000).default(10_000),
+  SYNTHFHIR_REQUEST_TIMEOUT_MS: intIn(100, 3_600_000).default(60_000),
+  SYNTHFHIR_KEEP_ALIVE_TIMEOUT_MS: intIn(100, 600_000).default(5_000),
+  SYNTHFHIR_SHUTDOWN_TIMEOUT_MS: intIn(0, 600_000).default(10_000),
+  SYNTHFHIR_CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be * or comma-separated origins like https://app.example.org')
+    .optional(),
 });
 
 /** Parses an environment into a frozen Config; throws one InvalidInputError naming every bad variable. */
@@ -110,6 +132,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new InvalidInputError(`Bad configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.SYNTHFHIR_HEADERS_TIMEOUT_MS > e.SYNTHFHIR_REQUEST_TIMEOUT_MS) {
+    throw new InvalidInputError('Bad configuration: SYNTHFHIR_HEADERS_TIMEOUT_MS must not exceed SYNTHFHIR_REQUEST_TIMEOUT_MS');
+  }
   if (e.SYNTHFHIR_DEFAULT_COUNT > e.SYNTHFHIR_MAX_COUNT) {
     throw new InvalidInputError(
       'Bad configuration: SYNTHFHIR_DEFAULT_COUNT must not exceed SYNTHFHIR_MAX_COUNT',
@@ -144,6 +169,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     exportJobTtlSeconds: e.SYNTHFHIR_EXPORT_JOB_TTL_SECONDS,
     exportMaxJobsPerClient: e.SYNTHFHIR_EXPORT_MAX_JOBS_PER_CLIENT,
     exportCacheMb: e.SYNTHFHIR_EXPORT_CACHE_MB,
+    maxUrlBytes: e.SYNTHFHIR_MAX_URL_BYTES,
+    headersTimeoutMs: e.SYNTHFHIR_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.SYNTHFHIR_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.SYNTHFHIR_KEEP_ALIVE_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SYNTHFHIR_SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: Object.freeze(e.SYNTHFHIR_CORS_ORIGINS ?? []),
   });
 }
 

@@ -26,8 +26,11 @@ export const ERROR_CATALOGUE = {
   METHOD_NOT_ALLOWED: { status: 405, issue: 'not-supported', exit: 2, message: '{detail}' },
   NOT_ACCEPTABLE: { status: 406, issue: 'not-supported', exit: 2, message: '{detail}' },
   GONE: { status: 410, issue: 'deleted', exit: 4, message: '{detail}' },
+  REQUEST_TIMEOUT: { status: 408, issue: 'timeout', exit: 2, message: '{detail}' },
   PAYLOAD_TOO_LARGE: { status: 413, issue: 'too-costly', exit: 2, message: '{detail}' },
+  URI_TOO_LONG: { status: 414, issue: 'too-costly', exit: 2, message: '{detail}' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, issue: 'not-supported', exit: 2, message: '{detail}' },
+  HEADERS_TOO_LARGE: { status: 431, issue: 'too-costly', exit: 2, message: '{detail}' },
   UNSUPPORTED_SUBGROUP: {
     status: 422,
     issue: 'business-rule',

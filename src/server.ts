@@ -1,29 +1,26 @@
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 import type { App, AppOptions } from './app';
-import { createApp } from './app';
+import { createApp, createHardenedServer } from './app';
 import type { Config } from './config';
 import { configFromProcess } from './config';
-
-/** How long a SIGTERM waits for in-flight requests before closing the remaining connections. */
-const DRAIN_TIMEOUT_MS = 10_000;
 
 export interface RunningServer {
   readonly server: Server;
   readonly app: App;
   /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
-  /** Stops accepting, drains in-flight requests (up to DRAIN_TIMEOUT_MS), then closes the app. */
+  /** Stops accepting, drains in-flight requests (up to config.shutdownTimeoutMs), then closes the app. */
   close(): Promise<void>;
 }
 
 /** Builds the app and listens on config.host:config.port (port 0: a free port). */
 export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
   const app = await createApp(config, { warmDefaultCohort: true, ...options });
+  const { server: s, beginDrain } = createHardenedServer(app.app, config);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(app.app);
     s.once('error', reject);
     s.listen(config.port, config.host, () => resolve(s));
   }).catch(async (e: unknown) => {
@@ -35,9 +32,14 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      // Stop listening, but do not close "idle" connections at once as http.Server#close does:
+      // on a busy event loop a connection whose next request is still unread in the socket buffer
+      // looks idle, and closing it resets a request the client has sent. Every response from now
+      // on says Connection: close; connections idle for keepAliveTimeout close as always; what
+      // is left at shutdownTimeoutMs is closed.
+      beginDrain();
+      const drained = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       timer.unref();
       await drained;
       clearTimeout(timer);

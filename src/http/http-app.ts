@@ -13,6 +13,7 @@ import { expressError } from './express-errors';
 import { idePageOf, mountGraphql, serveIdePage } from './graphql-mount';
 import type { MetricsSnapshot } from './metrics';
 import { formatMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics';
+import { SECURITY_HEADERS } from './harden';
 import { negotiate } from './negotiation';
 import { ReadCache } from './read-cache';
 import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveCachedRead, serveFhir, stateOf, trackRequest } from './serve';
@@ -38,6 +39,10 @@ export interface HttpAppOptions {
   readonly readCacheBytes?: number;
   /** GET /metrics (Prometheus text): the app's caches; the read cache and process memory are added here. */
   readonly metrics?: () => MetricsSnapshot;
+  /** Longest request target (path + query) in bytes (config.maxUrlBytes); longer → 414. Default 8192. */
+  readonly maxUrlBytes?: number;
+  /** CORS allowed origins (config.corsOrigins; '*' for any). Empty or unset: CORS off, no CORS headers. */
+  readonly corsOrigins?: readonly string[];
   /** Extra express mounts (e.g. GraphQL), added before the catch-all 404. */
   readonly mount?: (app: express.Express) => void;
 }
@@ -47,6 +52,37 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Methods that never carry a body we read: served by the fast path. */
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/** Response headers a browser may read under CORS. */
+const CORS_EXPOSED = 'ETag, Location, Content-Location, Last-Modified, X-Request-Id';
+/** Request headers a CORS preflight may ask for. */
+const CORS_ALLOWED_HEADERS = 'Accept, Content-Type, Authorization, Prefer, X-Request-Id, If-None-Match';
+
+/**
+ * CORS, only when configured: the allowed origin echoed (or `*`), never credentials. Answers a
+ * preflight itself (true: the response is sent). Off (no origins): not a header is added.
+ */
+function applyCors(req: IncomingMessage, res: ServerResponse, origins: readonly string[]): boolean {
+  if (origins.length === 0) return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  const any = origins.includes('*');
+  if (!any && !origins.includes(origin)) return false;
+  res.setHeader('access-control-allow-origin', any ? '*' : origin);
+  if (!any) res.setHeader('vary', 'Origin');
+  if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+    res.writeHead(204, {
+      'access-control-allow-methods': 'GET, HEAD, POST',
+      'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+      'access-control-max-age': '600',
+      'content-length': '0',
+    });
+    res.end();
+    return true;
+  }
+  res.setHeader('access-control-expose-headers', CORS_EXPOSED);
+  return false;
+}
 
 /**
  * The HTTP front: `/fhir` → the FHIR router, `/healthz`, one log line per request, and an error
@@ -144,7 +180,19 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
   });
 
   const graphql = options.graphql;
+  const maxUrlBytes = options.maxUrlBytes ?? 8192;
+  const corsOrigins = options.corsOrigins ?? [];
   return (req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (applyCors(req, res, corsOrigins)) return;
+    const urlBytes = Buffer.byteLength(req.url ?? '');
+    if (urlBytes > maxUrlBytes) {
+      const logDone = trackRequest(req, res, logger, false);
+      const err = new ProtocolError('URI_TOO_LONG', `The request target is ${urlBytes} bytes; the limit is ${maxUrlBytes} bytes (SYNTHFHIR_MAX_URL_BYTES).`);
+      sendError(res, err, logger, { method: req.method, urlBytes });
+      logDone();
+      return;
+    }
     const ide = graphql === undefined ? undefined : idePageOf(req, FHIR_BASE_PATH);
     if (graphql !== undefined && ide !== undefined) {
       trackRequest(req, res, logger);

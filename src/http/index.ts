@@ -9,3 +9,5 @@ export type { CohortsApiOptions, CohortView, ChunkSink } from './cohorts-api';
 export { formatMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics';
 export type { MetricsSnapshot } from './metrics';
 export { ReadCache, isNotModified } from './read-cache';
+export { createHardenedServer, SECURITY_HEADERS } from './harden';
+export type { HardenedServer, ServerTimeouts } from './harden';

@@ -87,6 +87,8 @@ export function sendResource(
     if (!pretty && body.meta?.versionId !== undefined && body.resourceType !== 'Bundle') serialized.set(body, text);
   }
   res.writeHead(status, {
+    // An error is about this request only: never cached by a proxy or browser.
+    ...(status >= 400 ? { 'cache-control': 'no-store' } : {}),
     ...headers,
     'content-type': `${state.responseType === 'application/json' ? 'application/json' : FHIR_JSON}; charset=utf-8`,
     'content-length': Buffer.byteLength(text),

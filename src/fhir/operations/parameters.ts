@@ -93,7 +93,11 @@ export function parseOperationInput(
     }
     const list = b.parameter ?? [];
     if (!Array.isArray(list)) throw bad(op, 'parameter', 'Parameters.parameter must be an array.');
-    for (const item of list as Record<string, unknown>[]) {
+    for (const entry of list as unknown[]) {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        throw bad(op, 'parameter', 'each Parameters.parameter must be an object with a name.');
+      }
+      const item = entry as Record<string, unknown>;
       const name = typeof item.name === 'string' ? item.name : '';
       const p = known(name);
       const key = VALUE_KEY[p.type ?? 'string'] ?? 'valueString';

@@ -106,4 +106,11 @@ describe('parseOperationInput', () => {
       parseOperationInput(def, [], { resourceType: 'Parameters', parameter: [{ name: 'size', valueString: '3' }, { name: 'seed', valueInteger: 1 }] }),
     ).toThrow(/valueInteger/);
   });
+
+  // Fuzzing counterexample (test/drills/fuzz-http.test.ts): a null entry in Parameters.parameter was a 500.
+  it('fuzz: a Parameters.parameter entry that is null or not an object is a 400 naming it, not a crash', () => {
+    for (const entry of [null, 7, 'size', [{ name: 'size' }]]) {
+      expect(() => parseOperationInput(def, [], { resourceType: 'Parameters', parameter: [entry] })).toThrow(/Parameters\.parameter must be an object/);
+    }
+  });
 });
