@@ -1,4 +1,4 @@
-// ESLint flat config. The import rules of CONVENTIONS.md §2 (layer table, index.ts as each folder's
+// ESLint flat config. The import rules of docs/ARCHITECTURE.md "Layers and imports" (layer table, index.ts as each folder's
 // surface, confined packages, banned globals) are tables in eslint.layers.mjs, turned here into
 // import/no-restricted-paths zones and one restriction block per region of src/;
 // test/unit/lint/confinement.test.ts proves each forbidden import fails.

@@ -50,6 +50,8 @@ const RELINKS = [
   ['CONVENTIONS.md §3:', 'docs/CONVENTIONS.md "Errors":'],
   ['CONVENTIONS.md §4 "Contract suites"', 'docs/CONVENTIONS.md "Contract suites"'],
   ['CONVENTIONS.md §5 example 1', 'docs/CONVENTIONS.md "A FHIR core without a web framework"'],
+  ['CONVENTIONS.md §5 example 7', 'docs/CONVENTIONS.md "GraphQL: a generated schema, limits as validation rules"'],
+  ['CONVENTIONS.md §3.', 'docs/CONVENTIONS.md "Errors".'],
   ['CONVENTIONS.md §5 example 4', 'docs/CONVENTIONS.md "Capabilities are built from the routes"'],
   ['CONVENTIONS.md §5 example 5', 'docs/CONVENTIONS.md "An operation is its OperationDefinition"'],
   ['CONVENTIONS.md §5 example 8', 'docs/CONVENTIONS.md "One interface, two implementations, one contract suite"'],

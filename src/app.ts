@@ -69,7 +69,7 @@ function softwareVersion(): string {
 /**
  * The composition root: store (memory unless REDIS_URL), models, cohort registry with the default
  * cohort, FHIR router, express app. `npm start` serves the embedded default model with no Redis and
- * no CSV. See: CONVENTIONS.md §1 "app.ts".
+ * no CSV. See: docs/ARCHITECTURE.md "Folders".
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   // Asynchronous, buffered stdout: a synchronous write per request line cost more than a cached

@@ -1,7 +1,7 @@
 /**
  * The error catalogue: every user-facing error has a code, and each code one HTTP status, FHIR
  * issue type, GraphQL extensions.code, CLI exit code and message template. The README's error
- * table is checked against this object by a test. See: CONVENTIONS.md §3 "Errors".
+ * table is checked against this object by a test. See: docs/CONVENTIONS.md "Errors".
  */
 export const ERROR_CATALOGUE = {
   INVALID_INPUT: { status: 400, issue: 'invalid', exit: 2, message: '{detail}' },

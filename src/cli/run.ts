@@ -14,7 +14,7 @@ import type { CliIo } from './io';
 // Each command's module is loaded by its action only (dynamic import): `sample` must not pay for
 // express, fhirpath, ioredis or the evaluator at start-up (issue 11 §4: `sample --n 1` ≤ 0.5 s).
 
-/** Exit codes not covered by the error catalogue (CONVENTIONS.md §3: catalogue errors carry theirs). */
+/** Exit codes not covered by the error catalogue (docs/CONVENTIONS.md "Errors": catalogue errors carry theirs). */
 export const EXIT = { ok: 0, internal: 1, usage: 2 } as const;
 
 /** Default `sample --seed`, so that the same command line always prints the same rows. */

@@ -5,7 +5,7 @@ import { invariant } from '../util';
  * stratum s gets ⌊size·share_s⌋, and the patients left over go one each to the strata with the
  * largest fractional parts, ties to the earlier stratum (strata come in their canonical order).
  * The counts sum to `size` and each differs from size·share_s by less than 1.
- * See: DESIGN.md "Cohorts" ("Allocation is exact"); issue 9 §1.
+ * See: docs/ARCHITECTURE.md "Cohorts" ("Allocation is exact"); issue 9 §1.
  * @param shares - non-negative, in canonical stratum order; normalised here to sum to 1
  */
 export function allocate(size: number, shares: readonly number[]): number[] {

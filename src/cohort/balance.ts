@@ -8,7 +8,7 @@ import type { Constraint, Schema, Variable } from '../schema';
  * stratum gets. `target: "uniform"` gives every stratum the same share; explicit shares name
  * strata by key; `target: "population"` with `by` allocates in proportion to the population
  * (strata labelled, weights ≈ 1). Absent, or `"population"` alone, means no rebalancing: the
- * cohort's id is then what it was before balance existed. See: DESIGN.md "Cohorts"; issue 9 §1.
+ * cohort's id is then what it was before balance existed. See: docs/ARCHITECTURE.md "Cohorts"; issue 9 §1.
  */
 export type BalanceBy = string | { readonly var: string; readonly cuts: readonly number[] };
 

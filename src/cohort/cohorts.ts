@@ -97,7 +97,7 @@ interface Resolved<M> {
 /**
  * The cohort registry and the patient factory: specs live in the Store so any replica resolves
  * any cohort id; patients are regenerated from (model, cohort, index) and cached only to save work.
- * See: DESIGN.md "a patient is a pure function", "Cohorts".
+ * See: docs/ARCHITECTURE.md "A patient is a pure function", "Cohorts".
  */
 export class CohortService<M extends ModelLike, R extends RecordLike> {
   private readonly resolved = new LruCache<string, Resolved<M>>(RESOLVED_COHORT_CACHE_SIZE);

@@ -2,7 +2,7 @@ import { COHORT_ID_LENGTH } from './spec';
 
 /**
  * Patient ids are `<cohortId>-<index>`; every other resource of a patient is `<patientId>-<suffix>`
- * (e.g. `-e3`, `-o12`, `-c0`). Ids are derived, never stored. See: DESIGN.md "IDs are derived".
+ * (e.g. `-e3`, `-o12`, `-c0`). Ids are derived, never stored. See: docs/ARCHITECTURE.md "IDs are derived".
  */
 const PATIENT_ID_RE = new RegExp(`^([a-z2-7]{${COHORT_ID_LENGTH}})-(0|[1-9][0-9]{0,8})$`);
 const OWNED_ID_RE = new RegExp(`^([a-z2-7]{${COHORT_ID_LENGTH}}-(?:0|[1-9][0-9]{0,8}))(?:-[A-Za-z0-9.]+)?$`);

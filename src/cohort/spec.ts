@@ -11,7 +11,7 @@ import { parseBalance } from './balance';
  * A cohort request: how many patients, from which model, seeded how, "now" when, under which
  * constraints, balanced how. `balance` is optional and absent for "no rebalancing", so specs
  * without it keep the ids they had before it existed (see cohortIdentity).
- * See: DESIGN.md "Cohorts".
+ * See: docs/ARCHITECTURE.md "Cohorts".
  */
 export interface CohortSpec {
   readonly size: number;
@@ -123,7 +123,7 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
  * A cohort's id: the first 80 bits of sha256(canonical identity) in lowercase base32
  * (RFC 4648 alphabet), so the same spec gives the same id on any replica, after any restart.
  * The name is left out: renaming a cohort does not change its patients.
- * See: DESIGN.md "A cohort id is a hash of its canonical spec plus the model hash".
+ * See: docs/ARCHITECTURE.md "Cohort ids".
  */
 export function cohortIdOf(spec: CohortSpec): string {
   const hex = sha256Hex(canonicalJson(cohortIdentity(spec)));

@@ -57,7 +57,7 @@ export interface EvaluateSourceInput {
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
-/** Extra sampling seeds scored for quality: DESIGN.md notes scores move ≈ 0.01 between seeds. */
+/** Extra sampling seeds scored for quality: docs/MODEL.md "What the prototype measured" notes scores move ≈ 0.01 between seeds. */
 export const DEFAULT_EXTRA_SEEDS = 2;
 
 /** Share of the holdout that fits the DOMIAS reference density; the rest are the non-members. */

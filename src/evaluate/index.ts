@@ -1,7 +1,7 @@
 /**
  * evaluate/: fidelity, utility, privacy and fairness metrics (one per file) and the trust report
  * (JSON + self-contained HTML). May import model, generate, schema, random, util, errors.
- * See: DESIGN.md "Evaluation"; issue 5.
+ * See: docs/ARCHITECTURE.md "Evaluation"; issue 5.
  */
 export type { ColumnKind, EvalColumn, Frame } from './frame';
 export { evalColumnsOf, toFrame, normaliseWeights, weightsFromColumn, subsetFrame, effectiveSize } from './frame';

@@ -29,7 +29,7 @@ function uniqueOperations(routes: readonly Route[]): { name: string; definition:
 /**
  * The CapabilityStatement, generated from the route table and the search registry — never written
  * by hand, so it cannot advertise what is not served nor hide what is (a test checks both ways).
- * See: CONVENTIONS.md §5 example 4; https://hl7.org/fhir/R4/capabilitystatement.html
+ * See: docs/CONVENTIONS.md "Capabilities are built from the routes"; https://hl7.org/fhir/R4/capabilitystatement.html
  */
 export function capabilityStatement(ctx: FhirContext, routes: readonly Route[], baseUrl: string): CapabilityStatement {
   const resource = CAPABILITY_TYPES.map((type) => {

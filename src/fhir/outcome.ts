@@ -30,7 +30,7 @@ export interface ErrorOutcome {
  * Turns anything thrown into an OperationOutcome. Never throws. A catalogue error keeps its status,
  * issue type and message, and names what was at fault in `expression`; anything else is a 500 with
  * generic text and an error id that the log line repeats with the stack — no stack trace or
- * internal message ever reaches a client. See: CONVENTIONS.md §3 "Errors".
+ * internal message ever reaches a client. See: docs/CONVENTIONS.md "Errors".
  */
 export function errorToOutcome(e: unknown, logger?: Logger, context: Readonly<Record<string, unknown>> = {}): ErrorOutcome {
   try {

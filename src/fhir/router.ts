@@ -109,7 +109,7 @@ function noRoute(method: string, segments: readonly string[], path: string): Syn
  * Builds the router over a context. The most specific matching route wins, whatever the order the
  * routes were added in; ids are checked against FHIR's id syntax. A `cohort/<id>/` prefix scopes
  * the request's repository (and its links) to that cohort. Errors of every kind become OperationOutcome responses (fhir/outcome.ts). See:
- * CONVENTIONS.md §5 example 1.
+ * docs/CONVENTIONS.md "A FHIR core without a web framework".
  */
 export function createFhirRouter(ctx: FhirContext, routes: readonly Route[] = DEFAULT_ROUTES): FhirRouter {
   const table: Route[] = [...routes].sort(compareSpecificity);

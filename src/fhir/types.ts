@@ -1,7 +1,7 @@
 /**
  * The framework-free shapes of the FHIR facade: a request in, a response out (HTTP, `$graphql` and
  * the CLI all speak these), and the few FHIR resources the facade builds itself.
- * See: CONVENTIONS.md §5 example 1 (medplum fhir-router).
+ * See: docs/CONVENTIONS.md "A FHIR core without a web framework" (medplum fhir-router).
  */
 
 import type { Resource } from './search/types';

@@ -52,7 +52,7 @@ export const EXTENSION = {
   cohortMember: 'https://synthfhir.dev/fhir/StructureDefinition/cohort-member',
 } as const;
 
-/** meta.tag on every resource: synthetic data can never pass as real. See: DESIGN.md "FHIR facade". */
+/** meta.tag on every resource: synthetic data can never pass as real. See: docs/ARCHITECTURE.md "The FHIR facade". */
 export const HTEST_TAG: Readonly<Coding> = {
   system: SYSTEM.actReason,
   code: 'HTEST',

@@ -2,7 +2,7 @@
  * A schema compiled once into what the generator needs: which variables become which
  * Observations (single quantities, panels such as blood pressure, coded values), Conditions and
  * Patient elements, with schedules, variation and age windows resolved.
- * See: DESIGN.md "From profile to timeline"; the schema types in src/schema/types.ts.
+ * See: docs/ARCHITECTURE.md "From profile to timeline"; the schema types in src/schema/types.ts.
  */
 import type {
   AppliesWhen,

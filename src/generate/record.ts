@@ -1,7 +1,7 @@
 /**
  * profile → PatientRecord: the pure function at the heart of synthfhir. Every random draw comes
  * from a per-part stream of (model hash, cohort, index), so any patient is generated alone, on any
- * replica, in any order, to the same bytes. See: DESIGN.md "a patient is a pure function".
+ * replica, in any order, to the same bytes. See: docs/ARCHITECTURE.md "A patient is a pure function".
  */
 import type { Condition, GeneratedResource } from './fhir-types';
 

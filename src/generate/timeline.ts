@@ -2,7 +2,7 @@
  * The encounter timeline over the look-back window: ambulatory visits whose yearly count follows
  * healthcare_visits_past_year, emergency visits at the national rate, inpatient stays that follow
  * hospital_stays_past_year. Year y is the y-th 365-day block before asOf; every instant is before
- * asOf's midnight and after birth. See: DESIGN.md "From profile to timeline".
+ * asOf's midnight and after birth. See: docs/ARCHITECTURE.md "From profile to timeline".
  */
 import { poisson, uniformInt } from '../random';
 import type { Rng } from '../random';

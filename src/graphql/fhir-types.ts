@@ -31,7 +31,7 @@ import type { SearchArgs } from './search-args';
  * resource; `extension(url:)` filters; `Reference.resource(type:)`; reverse references
  * (`ObservationList(_reference: subject, ...)`) on every resource; and the root entry points
  * `Patient(id)`, `PatientList(...)`, `PatientConnection(...)`. Nothing is typed by hand per resource.
- * See: https://hl7.org/fhir/R4/graphql.html; CONVENTIONS.md §5 example 7 (medplum graphql.ts).
+ * See: https://hl7.org/fhir/R4/graphql.html; docs/CONVENTIONS.md "GraphQL: a generated schema, limits as validation rules" (medplum graphql.ts).
  */
 
 const INT_PRIMITIVES = new Set(['integer', 'positiveInt', 'unsignedInt']);

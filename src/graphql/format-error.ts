@@ -18,7 +18,7 @@ const KEEP = new Set(['TOO_COSTLY', 'METHOD_NOT_ALLOWED', 'INVALID_INPUT', 'PERS
  * One formatted GraphQL error: a catalogue error keeps its code (`extensions.code`, the REST
  * catalogue's), message and the parameter at fault (`extensions.expression`); GraphQL's own parse,
  * validation and variable errors are INVALID_INPUT; anything else is INTERNAL with the generic
- * message and an error id the log repeats with the stack. Never a stack trace. See: CONVENTIONS.md §3.
+ * message and an error id the log repeats with the stack. Never a stack trace. See: docs/CONVENTIONS.md "Errors".
  */
 export function formatGraphqlError(error: unknown, logger: Logger | undefined, context: Readonly<Record<string, unknown>> = {}): GraphQLFormattedError {
   const gql = error instanceof GraphQLError ? error : undefined;

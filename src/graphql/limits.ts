@@ -67,7 +67,7 @@ function tooCostly(limit: string, max: number, actual: number, what: string): Gr
  * One validation rule for depth, field/alias counts and estimated cost, so a query is refused
  * before any resolver runs. Introspection fields are not counted. Searches (fields taking `_count`,
  * connections) multiply their children by their page size; lists of data elements do not.
- * See: CONVENTIONS.md §5 example 7.
+ * See: docs/CONVENTIONS.md "GraphQL: a generated schema, limits as validation rules".
  */
 export function limitsRule(limits: GraphqlLimits): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {

@@ -14,7 +14,7 @@ export interface ReferenceKey {
  * The per-request DataLoaders over one repository: reads by "Type/id" (each resource fetched once
  * per request), and reverse references batched so that N parents with the same
  * `ObservationList(...)` make one repo.searchByReference call, not N searches.
- * See: CONVENTIONS.md §5 example 7; https://github.com/graphql/dataloader
+ * See: docs/CONVENTIONS.md "GraphQL: a generated schema, limits as validation rules"; https://github.com/graphql/dataloader
  */
 export interface Loaders {
   readonly read: DataLoader<string, Resource>;

@@ -90,7 +90,7 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: readonly 
  * searches — the hot path) go straight to the router, because express's own per-request work costs
  * more than the whole read; requests with bodies (POST _search forms, $cohort Parameters, refused
  * writes) go through express for its bounded body parsers, as do /healthz and later mounts (GraphQL).
- * See: CONVENTIONS.md §1 "http/"; bench/http.ts for the figures.
+ * See: docs/ARCHITECTURE.md "Folders"; bench/http.ts for the figures.
  */
 export function createHttpApp(options: HttpAppOptions): HttpHandler {
   const { router, logger, maxBodyBytes } = options;

@@ -7,7 +7,7 @@ import type { ResponseType } from './negotiation';
 
 /**
  * A read's response as it went out: the body bytes and the headers that do not vary by request.
- * Resources are pure functions of their id (DESIGN.md "a patient is a pure function"), so the
+ * Resources are pure functions of their id (docs/ARCHITECTURE.md "A patient is a pure function"), so the
  * same URL always answers the same bytes: the fast path replays them without the router.
  */
 export interface CachedRead {

@@ -55,11 +55,11 @@ export interface FitResult {
 }
 
 /**
- * Default candidate K: the prototype's held-out likelihood chose 20 (DESIGN.md "The model"); a
+ * Default candidate K: the prototype's held-out likelihood chose 20 (docs/MODEL.md "What the prototype measured"); a
  * single default keeps the default fit within the time goal. Pass several to select.
  */
 export const DEFAULT_COMPONENTS: readonly number[] = [20];
-/** Default k of k-anonymity (DESIGN.md: "fewer than k records (default 10)"). */
+/** Default k of k-anonymity (docs/MODEL.md "The contract"). */
 export const DEFAULT_K_FLOOR = 10;
 export const DEFAULT_MAX_ITERATIONS = 150;
 /** EM stops when the mean log-likelihood per weighted row gains less than this per iteration. */

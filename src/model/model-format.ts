@@ -5,7 +5,7 @@ import type { Transform } from './transform';
 /**
  * The serialised model: plain, versioned JSON holding only aggregate parameters (mixture weights,
  * per-component probabilities, means, covariances, quantile knots between groups of ≥ k records),
- * never a training record. See: DESIGN.md "The model"; docs/CONTRACTS.md "model/".
+ * never a training record. See: docs/MODEL.md "The contract"; docs/CONTRACTS.md "model/".
  */
 export const MODEL_FORMAT_VERSION = 1;
 

@@ -7,7 +7,7 @@ import { normCdf, normInv } from '../random';
  * the data's (weighted) marginals, top-codes (age 80 = "80+") keep their point mass, and rounding a
  * sampled t to the grid returns a value NHANES could have reported.
  * Privacy: knots sit between groups of at least `minRecords` records, so no knot isolates a person.
- * See: DESIGN.md "The model" (transforms); Bogner et al., "Transformations for the normal
+ * See: docs/MODEL.md "Transforms"; Bogner et al., "Transformations for the normal
  * score" (Hydrol. Earth Syst. Sci., 2012) for normal-score transforms.
  */
 export interface QuantileTransform {

@@ -13,7 +13,7 @@ import type { Sampler } from './sampler';
 
 /**
  * Subgroups with probability below this are refused (422): a one-in-a-million subgroup of a model
- * fitted on ~10k records has no training support at all. See: DESIGN.md "The model".
+ * fitted on ~10k records has no training support at all. See: docs/MODEL.md "The contract".
  */
 export const PROBABILITY_FLOOR = 1e-6;
 /** Prepared samplers kept per model (insertion order eviction). */

@@ -32,7 +32,7 @@ export function rngFromSeed(seed: string): Rng {
 
 /**
  * The stream for a key: alea seeded with the full hex sha256 of the key's canonical JSON.
- * See: DESIGN.md "a patient is a pure function"; CONVENTIONS.md §3 "Randomness and time".
+ * See: docs/ARCHITECTURE.md "A patient is a pure function"; docs/CONVENTIONS.md "Randomness and time".
  */
 export function streamFor(key: StreamKey): Rng {
   return rngFromSeed(sha256Hex(canonicalJson(key)));

@@ -3,7 +3,7 @@ import type { Coding as R4Coding } from 'fhir/r4';
 /**
  * The schema: one entry per variable the model covers, named exactly as the NHANES CSV column.
  * It is the one place where model/ (kind, bounds, categories, structure) and fhir/ (codes, units,
- * categories, profiles) meet. See: DESIGN.md "Layers"; issue 3 §2.
+ * categories, profiles) meet. See: docs/ARCHITECTURE.md "Layers and imports"; issue 3 §2.
  */
 
 /** categorical: unordered labels; ordinal: ordered labels (categories in order); continuous; count: integers. */

@@ -20,7 +20,7 @@ export function isWhere(x: unknown): x is Where {
  * gt/gte/lt/lte = range, {"missing": bool}. Throws InvalidWhereError (UNKNOWN_VARIABLE,
  * UNKNOWN_CATEGORY, INVALID_WHERE) for bad input and UnsupportedSubgroupError CONTRADICTS_SCHEMA
  * for subgroups the schema rules out (range outside bounds, rules that contradict each other).
- * Constraints come back in schema order. See: DESIGN.md "The model"; docs/CONTRACTS.md schema/.
+ * Constraints come back in schema order. See: docs/MODEL.md "Exact conditioning"; docs/CONTRACTS.md "schema/".
  */
 export function parseWhere(schema: Schema, json: unknown, options: ParseWhereOptions = {}): Where {
   if (isWhere(json)) json = formatWhere(json);

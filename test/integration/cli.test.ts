@@ -177,7 +177,7 @@ it('the schema file is the one shipped', () => {
 
 describe('zero support exits 3', () => {
   // A 3-component fit on 2,500 rows suppresses categories backed by fewer than k = 10 records
-  // (DESIGN.md): "bone" (1 record in the whole file) cannot have support.
+  // (docs/MODEL.md "The contract"): "bone" (1 record in the whole file) cannot have support.
   it('sample refuses, naming the subgroup', async () => {
     const r = await cli(['sample', '--model', modelFile, '--n', '5', '--where', '{"cancer_first_type":"bone"}']);
     expect(r.code).toBe(3);

@@ -1,4 +1,4 @@
-/* eslint-disable jest/no-export -- the contract is defined once here and run by each implementation's test file (CONVENTIONS.md §4 "Contract suites"). */
+/* eslint-disable jest/no-export -- the contract is defined once here and run by each implementation's test file (docs/CONVENTIONS.md "Contract suites"). */
 import type { Store } from '../../src/cohort/store';
 
 /** What a contract run needs: a fresh, empty store per test, and a way to dispose of it. */
@@ -16,7 +16,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * The one Store contract, run against every implementation (memory and Redis): the same
- * behaviour, asserted once. See: CONVENTIONS.md §4 "Contract suites".
+ * behaviour, asserted once. See: docs/CONVENTIONS.md "Contract suites".
  */
 export function defineStoreContract(name: string, makeStore: () => Promise<StoreHarness>): void {
   describe(`Store contract: ${name}`, () => {

@@ -23,7 +23,7 @@ const relinkScript = require('../../scripts/relink-docs.js') as {
  * citation in src/ (and tests, README, lint config) is gone, and this turns the check on so that
  * none comes back. Until then the relink is checked in memory (the "would leave" test below).
  */
-const ENFORCE_BARE_CITATIONS = false;
+const ENFORCE_BARE_CITATIONS = true;
 
 const ROOT = relinkScript.ROOT;
 const DOCS = join(ROOT, 'docs');

@@ -17,7 +17,7 @@ export interface FitArgs {
   readonly components?: string;
 }
 
-/** Largest K accepted on the command line (a sanity bound, far above DESIGN.md's K ≈ 20-40). */
+/** Largest K accepted on the command line (a sanity bound, far above the K ≈ 20-40 of docs/MODEL.md "A mixture of latent classes"). */
 const MAX_COMPONENTS = 500;
 
 /** "20" or "10,20,30" → candidate numbers of components. */

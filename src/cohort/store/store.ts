@@ -3,7 +3,7 @@
  * export jobs. Two implementations pass the same contract suite (test/contract/store-*.test.ts):
  * memory.ts (the embedded default) and redis.ts (shared by stateless replicas).
  * Values are strings; callers own their encoding (JSON). Keys are given without the store's
- * prefix. See: DESIGN.md "Cohorts", "Scale"; CONVENTIONS.md §5 example 8.
+ * prefix. See: docs/ARCHITECTURE.md "Cohorts", "Scale"; docs/CONVENTIONS.md "One interface, two implementations, one contract suite".
  */
 export interface SetOptions {
   /** Time to live in milliseconds; absent means no expiry. */

@@ -4,7 +4,7 @@ import type { WhereValue } from '../../schema';
 import { canonicalJson } from '../../util';
 import type { Group, GroupCharacteristic } from '../types';
 
-/** HTEST: every resource says it is test data. See: DESIGN.md "FHIR facade". */
+/** HTEST: every resource says it is test data. See: docs/ARCHITECTURE.md "The FHIR facade". */
 const HTEST = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HTEST', display: 'test health data' };
 /** Identifier system of cohort ids. */
 export const COHORT_IDENTIFIER_SYSTEM = 'urn:synthfhir:cohort';
@@ -46,7 +46,7 @@ function characteristic(name: string, value: WhereValue): GroupCharacteristic {
 
 /**
  * A cohort as an actual Group: quantity = size, one characteristic per where constraint, members
- * when there are at most MAX_LISTED_MEMBERS, the spec in an extension. See: DESIGN.md "Cohorts".
+ * when there are at most MAX_LISTED_MEMBERS, the spec in an extension. See: docs/ARCHITECTURE.md "Cohorts".
  */
 export function toGroup(cohort: Cohort, annotations: GroupAnnotations = {}): Group {
   const { spec } = cohort;

@@ -64,7 +64,7 @@ const VALUE_KEY: Readonly<Record<string, string>> = {
  * Parses an operation's inputs, as its OperationDefinition declares them, from query pairs (GET,
  * form) or a Parameters resource (POST body): types checked, cardinality enforced, unknown
  * parameters refused — each error a 400 naming the parameter. `_`-prefixed (transport) query
- * parameters are ignored. See: CONVENTIONS.md §5 example 5.
+ * parameters are ignored. See: docs/CONVENTIONS.md "An operation is its OperationDefinition".
  */
 export function parseOperationInput(
   def: OperationDefinition,

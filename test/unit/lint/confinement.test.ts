@@ -1,5 +1,5 @@
 /**
- * The import rules of CONVENTIONS.md §2 hold: probe sources, linted as if they were files at the given
+ * The import rules of docs/ARCHITECTURE.md "Layers and imports" hold: probe sources, linted as if they were files at the given
  * paths with the project's own eslint.config.mjs (test/support/lint-probes.mjs), fail exactly where the
  * layer table, the index.ts rule, the confined packages, the dependency lists or the banned globals say
  * they must, and pass at an allowed location.
@@ -357,7 +357,7 @@ beforeAll(() => {
   run = JSON.parse(child.stdout) as ProbeRun;
 }, 180_000);
 
-describe('lint confinement (CONVENTIONS.md §2)', () => {
+describe('lint confinement (docs/ARCHITECTURE.md "Layers and imports")', () => {
   it('probes every package that eslint.layers.mjs confines', () => {
     expect([...run.confined].sort()).toEqual(Object.keys(CONFINED_ALLOWED).sort());
     expect(run.results.map((r) => r.filePath)).toEqual(PROBES.map((p) => p.filePath));
