@@ -42,3 +42,4 @@ export {
 export type { ProfileTableFormat, ProfileSource } from './profile-table';
 export { twinWhere, defaultKeep, ageBand, AGE_BAND, AGE_BAND_YEARS, DEFAULT_SIMILAR_TOLERANCE } from './twin-where';
 export type { TwinOptions, TwinHold, TwinWhere } from './twin-where';
+export { parseCohortRequest } from './request';

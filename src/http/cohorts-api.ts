@@ -4,16 +4,15 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { z } from 'zod';
 
-import type { Cohort, CohortRequest, CohortService, ModelLike, ProfileTableFormat, RecordLike } from '../cohort';
-import { isCohortId, PROFILE_TABLE_MEDIA_TYPES, profileTableChunks } from '../cohort';
+import type { Cohort, CohortService, ModelLike, ProfileTableFormat, RecordLike } from '../cohort';
+import { isCohortId, parseCohortRequest, PROFILE_TABLE_MEDIA_TYPES, profileTableChunks } from '../cohort';
 import { ERROR_CATALOGUE, InvalidInputError, isSynthfhirError, NotFoundError, ProtocolError } from '../errors';
 import type { Logger } from '../fhir';
 import { errorToOutcome } from '../fhir';
 
 import { expressError } from './express-errors';
-import { baseUrlOf, queryPairs, stateOf } from './serve';
+import { baseUrlOf, drainOrClose, queryPairs, stateOf } from './serve';
 
 /** The REST API's mount path. */
 export const COHORTS_PATH = '/cohorts';
@@ -32,20 +31,6 @@ export interface CohortsApiOptions {
   /** The public FHIR base URL (config.baseUrl); unset: derived from the request. */
   readonly baseUrl?: string;
 }
-
-/** The JSON body of POST /cohorts: Group/$cohort's inputs plus balance; unknown fields refused. */
-const CREATE_SCHEMA = z
-  .object({
-    size: z.number().int(),
-    seed: z.number().int(),
-    where: z.record(z.string(), z.unknown()).optional(),
-    balance: z.unknown().optional(),
-    asOf: z.string().optional(),
-    lookbackYears: z.number().int().optional(),
-    modelHash: z.string().optional(),
-    name: z.string().optional(),
-  })
-  .strict();
 
 /** The cohort as the REST API shows it (POST, GET one). */
 export interface CohortView {
@@ -124,16 +109,6 @@ export function sendProblem(res: ServerResponse, e: unknown, logger: Logger, con
 }
 
 /** Parses POST /cohorts' body; one 400 naming every bad field. */
-function parseCreate(body: unknown): z.infer<typeof CREATE_SCHEMA> {
-  const r = CREATE_SCHEMA.safeParse(body);
-  if (r.success) return r.data;
-  const fields = r.error.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys' ? i.keys : i.path.length > 0 ? [i.path.map(String).join('.')] : [],
-  );
-  const problems = r.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`).join('; ');
-  throw new InvalidInputError(`Invalid cohort request: ${problems}`, fields.length > 0 ? [...new Set(fields)] : undefined);
-}
-
 /** A non-negative integer query parameter (offset, count), or its default; 400 naming it. */
 function intParam(req: Request, name: string, fallback: number, max: number): number {
   // The app disables express's query parser (app.ts: FHIR parses its own queries).
@@ -143,20 +118,6 @@ function intParam(req: Request, name: string, fallback: number, max: number): nu
   return Math.min(Number(raw), max);
 }
 
-/** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
-function drainOrClose(res: ChunkSink): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-/** Where streamChunks writes: a ServerResponse, or any Writable. */
 export type ChunkSink = EventEmitter & { write(chunk: string): boolean; end(): unknown; readonly destroyed: boolean };
 
 /**
@@ -208,9 +169,8 @@ export function cohortsRouter(options: CohortsApiOptions): express.Router {
     if (!req.is(['application/json', 'application/*+json'])) {
       throw new ProtocolError('UNSUPPORTED_MEDIA_TYPE', 'POST /cohorts takes a JSON cohort spec (Content-Type: application/json).');
     }
-    const { where, ...rest } = parseCreate(req.body);
-    // The where is validated against the model's schema by register (normaliseWhere).
-    const cohort = await cohorts.register({ ...rest, ...(where !== undefined ? { where: where as NonNullable<CohortRequest['where']> } : {}) });
+    // The where and balance are validated against the model's schema by register.
+    const cohort = await cohorts.register(parseCohortRequest(req.body, 'Invalid cohort request'));
     stateOf(res).cohortId = cohort.id;
     const view = viewOf(cohorts, cohort, fhirBaseOf(req), apiBaseOf(req));
     sendJson(res, 201, view, { location: `${COHORTS_PATH}/${cohort.id}` });

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -149,8 +150,8 @@ export function serveCachedRead(req: IncomingMessage, res: ServerResponse, cache
   return true;
 }
 
-/** Resolves when the response can take more (drain) or will take nothing more (close). */
-function writable(res: ServerResponse): Promise<void> {
+/** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind (backpressure). */
+export function drainOrClose(res: EventEmitter): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
@@ -184,7 +185,7 @@ export async function sendStream(
   try {
     for await (const chunk of stream.chunks) {
       if (res.destroyed) break;
-      if (!res.write(chunk)) await writable(res);
+      if (!res.write(chunk)) await drainOrClose(res);
     }
     if (!res.destroyed) res.end();
   } catch (e) {

@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SingleBar } from 'cli-progress';
-import { z } from 'zod';
 
 import type { Cohort, CohortRequest, CohortService, ModelLike, ProfileTableFormat, RecordLike } from '../../cohort';
-import { CohortService as Service, createDefaultEngine, createMemoryStore, loadModels, profileTableChunks } from '../../cohort';
+import { CohortService as Service, createDefaultEngine, createMemoryStore, loadModels, parseCohortRequest, profileTableChunks } from '../../cohort';
 import { configFromProcess } from '../../config';
 import { InvalidInputError } from '../../errors';
 import { toGroup } from '../../fhir';
@@ -27,29 +26,8 @@ type CohortFormat = (typeof COHORT_FORMATS)[number];
 /** Patients per progress update and per FHIR write batch. */
 const BATCH_PATIENTS = 256;
 
-/** The spec file: the fields of POST /cohorts (and Group/$cohort), nothing else. */
-const SPEC_FILE = z
-  .object({
-    size: z.number().int(),
-    seed: z.number().int(),
-    where: z.record(z.string(), z.unknown()).optional(),
-    balance: z.unknown().optional(),
-    asOf: z.string().optional(),
-    lookbackYears: z.number().int().optional(),
-    modelHash: z.string().optional(),
-    name: z.string().optional(),
-  })
-  .strict();
-
 function parseSpecFile(path: string): CohortRequest {
-  const r = SPEC_FILE.safeParse(readJsonFile(path));
-  if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'spec'}: ${i.message}`).join('; ');
-    throw new InvalidInputError(`${path}: invalid cohort spec: ${problems}`);
-  }
-  const { where, ...rest } = r.data;
-  // The where is validated against the model's schema by register.
-  return { ...rest, ...(where !== undefined ? { where: where as NonNullable<CohortRequest['where']> } : {}) };
+  return parseCohortRequest(readJsonFile(path), `${path}: invalid cohort spec`);
 }
 
 function parseFormat(text: string): CohortFormat {
