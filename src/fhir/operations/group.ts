@@ -19,6 +19,17 @@ export const COHORT_MEMBER_EXTENSION = 'https://synthfhir.dev/fhir/StructureDefi
 export interface GroupAnnotations {
   readonly warnings?: readonly string[];
   readonly memberOf?: (index: number) => { readonly stratum: string; readonly weight: number };
+  /** A balanced cohort's strata (key, patients, importance weight), shown as characteristics. */
+  readonly strata?: readonly { readonly key: string; readonly count: number; readonly weight: number | null }[];
+}
+
+/** One characteristic per stratum of a balanced cohort: its key, allocated patients and weight. */
+function strataCharacteristics(by: string, strata: NonNullable<GroupAnnotations['strata']>): GroupCharacteristic[] {
+  return strata.map((st) => ({
+    code: { text: `stratum (${by})` },
+    valueCodeableConcept: { text: `${st.key}: ${st.count} patients, importance weight ${st.weight === null ? 'none' : String(st.weight)}` },
+    exclude: false,
+  }));
 }
 
 /** Groups list their members only up to this size; larger cohorts are paged through Patient ids. */
@@ -65,6 +76,11 @@ export function toGroup(cohort: Cohort, annotations: GroupAnnotations = {}): Gro
       ? Array.from({ length: spec.size }, (_, i) => ({ ...memberExtension(i), entity: { reference: `Patient/${patientIdOf(cohort.id, i)}` } }))
       : undefined;
   const warnings = (annotations.warnings ?? []).map((w) => ({ url: COHORT_WARNING_EXTENSION, valueString: w }));
+  const by = spec.balance?.by.map((b) => (typeof b === 'string' ? b : b.var)).join('|') ?? '';
+  const characteristics = [
+    ...Object.entries(spec.where ?? {}).map(([k, v]) => characteristic(k, v)),
+    ...(spec.balance !== undefined && annotations.strata !== undefined ? strataCharacteristics(by, annotations.strata) : []),
+  ];
   return {
     resourceType: 'Group',
     id: cohort.id,
@@ -76,12 +92,16 @@ export function toGroup(cohort: Cohort, annotations: GroupAnnotations = {}): Gro
     actual: true,
     ...(spec.name !== undefined ? { name: spec.name } : {}),
     quantity: spec.size,
-    ...(spec.where !== undefined ? { characteristic: Object.entries(spec.where).map(([k, v]) => characteristic(k, v)) } : {}),
+    ...(characteristics.length > 0 ? { characteristic: characteristics } : {}),
     ...(members !== undefined ? { member: members } : {}),
   };
 }
 
 /** What a Group shows of a cohort beyond its spec: thin-stratum warnings, each member's stratum and weight. */
 export function groupAnnotationsOf(cohorts: CohortService<ModelLike, RecordLike>, cohort: Cohort): GroupAnnotations {
-  return { warnings: cohorts.warningsOf(cohort), memberOf: (i) => cohorts.memberOf(cohort, i) };
+  return {
+    warnings: cohorts.warningsOf(cohort),
+    memberOf: (i) => cohorts.memberOf(cohort, i),
+    ...(cohort.spec.balance !== undefined ? { strata: cohorts.strataOf(cohort) } : {}),
+  };
 }

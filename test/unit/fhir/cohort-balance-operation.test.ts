@@ -27,6 +27,11 @@ describe('Group/$cohort with balance', () => {
     const warnings = g.extension.filter((x) => x.url === WARNING).map((x) => x.valueString);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain('"female|78+" is thinly supported');
+    // One characteristic per stratum: its key, allocated patients and importance weight.
+    const strataTexts = ((g.characteristic ?? []) as { code: { text: string }; valueCodeableConcept: { text: string } }[])
+      .filter((c) => c.code.text === 'stratum (sex|age_years)')
+      .map((c) => c.valueCodeableConcept.text.split(':')[0]);
+    expect(strataTexts).toEqual(['female|<78', 'female|78+', 'male|<78', 'male|78+']);
     // The same annotations on a plain read.
     expect((await h.get(`Group/${g.id}`)).body).toEqual(g);
   });
