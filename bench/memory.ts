@@ -76,7 +76,9 @@ async function main(): Promise<void> {
     );
   };
   await sample();
-  const timer = setInterval(() => sample().catch((e: unknown) => console.log(`  (sample failed: ${String(e)})`)), SAMPLE_EVERY_S * 1000);
+  const timer = setInterval(() => {
+    sample().catch((e: unknown) => console.log(`  (sample failed: ${String(e)})`));
+  }, SAMPLE_EVERY_S * 1000);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {

@@ -42,6 +42,11 @@ const CONVERSIONS: Readonly<Record<string, number>> = {
 };
 const MMOL_TO_MG_DL: Readonly<Record<string, number>> = { '1558-6': 18.016, '2345-7': 18.016, '2093-3': 38.67, '2085-9': 38.67, '2571-8': 88.57 };
 
+/** A string element's value, or '' for anything else. */
+function textOf(x: unknown): string {
+  return typeof x === 'string' ? x : '';
+}
+
 function obj(x: unknown): Json | undefined {
   return x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : undefined;
 }
@@ -144,16 +149,26 @@ export function mapRecord(schema: Schema, resources: readonly unknown[], asOf: s
     }
   }
 
-  // Observations: the latest per variable.
-  const latest = new Map<string, { date: string; value: Value; source: string; note: string }>();
+  // Observations: the latest per variable, outpatient readings first: a value taken at an emergency
+  // visit or an inpatient stay (Encounter.class EMER/IMP/ACUTE) stands for the person only when no
+  // outpatient reading of it exists (the patient at rest, as a survey exam measures them).
+  const acuteEncounters = new Set(
+    list
+      .filter((r) => r.resourceType === 'Encounter' && ['EMER', 'IMP', 'ACUTE'].includes(textOf(obj(r.class)?.code)))
+      .map((r) => `Encounter/${idOf(r)}`),
+  );
+  let acuteNow = false;
+  const latest = new Map<string, { date: string; value: Value; source: string; note: string; acute: boolean }>();
   const offer = (v: Variable, date: string, value: Value, source: string, note: string): void => {
     const prev = latest.get(v.name);
-    if (prev === undefined || date > prev.date) latest.set(v.name, { date, value, source, note });
+    const better = prev === undefined || (prev.acute && !acuteNow) || (prev.acute === acuteNow && date > prev.date);
+    if (better) latest.set(v.name, { date, value, source, note, acute: acuteNow });
   };
   const observations = byMapping<ObservationMapping>('Observation');
   let bmi: { value: number; date: string; source: string } | undefined;
   for (const r of list.filter((x) => x.resourceType === 'Observation')) {
     const src = `Observation/${idOf(r)}`;
+    acuteNow = acuteEncounters.has(textOf(obj(r.encounter)?.reference));
     const date = dateOf(r) ?? '';
     const codes = codingsOf(r.code);
     let matched = false;
@@ -210,10 +225,18 @@ export function mapRecord(schema: Schema, resources: readonly unknown[], asOf: s
   // Conditions.
   const conditions = list.filter((x) => x.resourceType === 'Condition');
   const seen = new Set<Json>();
-  for (const { v, m } of byMapping<ConditionMapping>('Condition')) {
+  const conditionMappings = byMapping<ConditionMapping>('Condition');
+  // A code that is one variable's own code and another's per-label code (Prediabetes: prediabetes_dx
+  // "yes", diabetes_dx "borderline") reads as the former; the latter only when the record holds the
+  // code twice (the generator writes one Condition per reported diagnosis).
+  const primaryElsewhere = (c: Coding, owner: string): boolean => conditionMappings.some(({ v, m }) => v.name !== owner && sameCoding(c, m.code));
+  const timesCoded = (c: Coding): number => conditions.filter((r) => codingsOf(r.code).some((x) => sameCoding(x, c))).length;
+  for (const { v, m } of conditionMappings) {
     for (const r of conditions) {
       const codes = codingsOf(r.code);
-      const byLabel = Object.entries(m.codeByLabel ?? {}).find(([, c]) => codes.some((x) => sameCoding(x, c)))?.[0];
+      const byLabel = Object.entries(m.codeByLabel ?? {}).find(
+        ([, c]) => codes.some((x) => sameCoding(x, c)) && (!primaryElsewhere(c, v.name) || timesCoded(c) >= 2),
+      )?.[0];
       const label = byLabel ?? (codes.some((x) => sameCoding(x, m.code)) ? m.presentWhen[0] : undefined);
       if (label === undefined) continue;
       seen.add(r);

@@ -231,7 +231,7 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
           // Regenerated without the record LRU (a whole cohort would only churn it), and straight
           // from the record: no per-patient search corpus.
           const record = ctx.cohorts.generateAt(cohort, i);
-          for (const r of ctx.cohorts.resourcesOf(record) as readonly Resource[]) {
+          for (const r of ctx.cohorts.resourcesOf(record)) {
             if (types === undefined || types.has(r.resourceType)) yield r;
           }
         }

@@ -4,7 +4,7 @@ export { serializeModel, parseModel, buildModel } from './model';
 export type { Model } from './model';
 export { MODEL_FORMAT_VERSION } from './model-format';
 export type { ModelJson, ModelParams } from './model-format';
-export { prepareSampler, prepareRecordSampler, sampleOne, sample, sampleRowAt, sampleRowsAt, support, PROBABILITY_FLOOR } from './sample';
+export { prepareSampler, prepareRecordSampler, sampleOne, sample, sampleRowAt, sampleRowsAt, streamRowsAt, support, PROBABILITY_FLOOR } from './sample';
 export { recordPointsOf, POINT_Z_WIDTH_MAX, MIN_RECORD_POINTS } from './record-condition';
 export type { RecordPoint } from './record-condition';
 export type { Sampler } from './sampler';

@@ -168,7 +168,15 @@ export function sampleRowAt(model: Model, sampler: Sampler, seed: number | strin
  * CLI's hot loop): rowsOf(model, sampler, seed)(i) === sampleRowAt(model, sampler, seed, i).
  */
 export function sampleRowsAt(model: Model, sampler: Sampler, seed: number | string): (index: number) => Row {
-  const streamOf = streamFamily({ modelHash: model.hash, cohortId: `sample:${String(seed)}`, part: 'profile' });
+  return streamRowsAt(model, sampler, `sample:${String(seed)}`);
+}
+
+/**
+ * Row `index` drawn by `sampler` from streamFor({ modelHash, cohortId: label, index, part: 'profile' }):
+ * one stream per row of a labelled family (`sample:<seed>`, `twin:<seed>`), so any row is drawn alone.
+ */
+export function streamRowsAt(model: Model, sampler: Sampler, label: string): (index: number) => Row {
+  const streamOf = streamFamily({ modelHash: model.hash, cohortId: label, part: 'profile' });
   return (index) => sampler.sample(streamOf(index));
 }
 

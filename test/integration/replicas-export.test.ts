@@ -162,7 +162,7 @@ describe('two server processes sharing Redis: a cohort made on A is served and e
     expect(status.startsWith(`${PUBLIC_BASE}/$export-status/`)).toBe(true);
     const first = await get(b, status);
     expect(first.status).toBe(202);
-    expect(first.headers.get('x-progress')).toMatch(/planned 12 files/);
+    expect(first.headers.get('x-progress')).toMatch(/planned 15 files/);
     expect(first.headers.get('retry-after')).toBe('1');
     const [ma, mb] = [await get(a, status), await get(b, status)];
     expect(mb.status).toBe(200);
@@ -170,7 +170,7 @@ describe('two server processes sharing Redis: a cohort made on A is served and e
     expect(mb.text).toBe(ma.text);
     const manifest = JSON.parse(mb.text) as { transactionTime: string; request: string; output: { type: string; url: string }[] };
     expect(manifest.request).toBe(`${PUBLIC_BASE}/Group/${cohortId}/$export`);
-    expect(manifest.output).toHaveLength(4 * 3);
+    expect(manifest.output).toHaveLength(5 * 3);
     const counts = new Map<string, number>();
     for (const o of manifest.output) {
       const [fa, fb] = [await get(a, o.url), await get(b, o.url)];

@@ -2,8 +2,7 @@ import { twinWhere } from '../../cohort';
 import { configFromProcess } from '../../config';
 import { InvalidInputError } from '../../errors';
 import { mapRecord } from '../../fhir';
-import { prepareRecordSampler } from '../../model';
-import { streamFor } from '../../random';
+import { prepareRecordSampler, streamRowsAt } from '../../model';
 import { csvField, outputColumns } from '../../schema';
 import type { CliIo } from '../io';
 import { loadModel, parseIntOption, parseSeed, readJsonFile } from '../inputs';
@@ -69,8 +68,9 @@ export async function twinCommand(args: TwinArgs, io: CliIo): Promise<number> {
   try {
     if (args.format === 'csv') await out.write(columns.map((c) => csvField(c)).join(',') + '\n');
     let chunk = '';
+    const rowAt = streamRowsAt(model, sampler, `twin:${String(seed)}`);
     for (let i = 0; i < count; i++) {
-      const row = sampler.sample(streamFor({ modelHash: model.hash, cohortId: `twin:${String(seed)}`, index: i, part: 'profile' }));
+      const row = rowAt(i);
       if (args.format === 'csv') chunk += columns.map((c) => csvField(row[c])).join(',') + '\n';
       else chunk += JSON.stringify(Object.fromEntries(columns.filter((c) => row[c] !== undefined).map((c) => [c, row[c]]))) + '\n';
       if (chunk.length > 1 << 16) {
