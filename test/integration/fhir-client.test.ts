@@ -42,7 +42,7 @@ describe('a real FHIR client against the server', () => {
   });
 
   it('reads the CapabilityStatement', () => {
-    expect(seen.capability).toEqual({ fhirVersion: '4.0.1', types: ['Patient', 'Encounter', 'Observation', 'Condition', 'Group'] });
+    expect(seen.capability).toEqual({ fhirVersion: '4.0.1', types: ['Patient', 'Encounter', 'Observation', 'Condition', 'MedicationRequest', 'Group'] });
   });
 
   it('pages through the default cohort with the client’s nextPage, nothing lost or repeated', () => {
@@ -57,7 +57,7 @@ describe('a real FHIR client against the server', () => {
     expect(seen.read).toMatchObject({ resourceType: 'Patient', id: pid });
     expect(seen.vread).toEqual(seen.read);
     expect(seen.observations).toEqual([`${pid}-o0`, `${pid}-o1`]);
-    expect(seen.everything).toEqual({ total: 5, types: ['Patient', 'Encounter', 'Observation', 'Observation', 'Condition'] });
+    expect(seen.everything).toEqual({ total: 6, types: ['Patient', 'Encounter', 'Observation', 'Observation', 'Condition', 'MedicationRequest'] });
     expect(seen.history).toEqual({ type: 'history', total: 1 });
   });
 
