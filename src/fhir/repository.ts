@@ -1,14 +1,17 @@
 import type { Cohort } from '../cohort';
 import { ownerPatientId, parsePatientId } from '../cohort';
-import { isSynthfhirError, NotFoundError } from '../errors';
+import { isSynthfhirError, NotFoundError, SynthfhirError } from '../errors';
 
 import type { FhirContext } from './context';
-import type { ResourceCorpus } from './resource-corpus';
+import { ResourceCorpus } from './resource-corpus';
 import { careDateRange } from './dates';
 import { groupAnnotationsOf, toGroup } from './operations/group';
 import { patientScope } from './scope';
 import type { SearchRequest } from './search-port';
 import type { Resource } from './types';
+
+/** Reverse chaining from a cohort's Group to its members (R4 `_has`), answered by the repository. */
+export const GROUP_MEMBER_PARAM = '_has:Group:member:_id';
 
 /** FHIR search query pairs, in order, repeats kept (repeat = AND). */
 export type SearchParams = ReadonlyArray<readonly [string, string]>;
@@ -195,6 +198,32 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
       return owner === undefined ? undefined : parsePatientId(owner)?.cohortId;
     },
     search: async (type, params, options = {}) => {
+      // `Patient?_has:Group:member:_id=<cohort>`: the members of a cohort's Group are its patients,
+      // so the search runs over that cohort (as under /fhir/cohort/<id>/) without the parameter.
+      const member = params.filter(([k]) => k === GROUP_MEMBER_PARAM);
+      if (type === 'Patient' && member.length > 0) {
+        const groups = new Set(member.flatMap(([, v]) => v.split(',')));
+        if (groups.size !== 1) {
+          throw new SynthfhirError('INVALID_SEARCH_PARAMETER', { detail: `${GROUP_MEMBER_PARAM} takes one cohort id here, got ${[...groups].join(', ')}.` }, [GROUP_MEMBER_PARAM]);
+        }
+        const groupId = [...groups][0];
+        const rest = params.filter(([k]) => k !== GROUP_MEMBER_PARAM);
+        const req: SearchRequest = { resourceType: type, params: rest, strict: options.strict === true };
+        if (explicit && groupId !== cohortId) return runSearch(new ResourceCorpus(), req, cohortId);
+        let cohort: Cohort;
+        try {
+          cohort = await resolveCohort(groupId);
+        } catch (e) {
+          if (e instanceof NotFoundError) return runSearch(new ResourceCorpus(), req, undefined); // no such Group: no members
+          throw e;
+        }
+        const pinned = patientScope(type, rest);
+        const corpus =
+          pinned !== undefined
+            ? await ctx.corpora.patientsCorpus(pinned.filter((id) => parsePatientId(id)?.cohortId === cohort.id))
+            : await ctx.corpora.cohortCorpus(cohort);
+        return runSearch(corpus, req, cohort.id);
+      }
       const req: SearchRequest = { resourceType: type, params, strict: options.strict === true };
       const { corpus, cohortId: used } = await corpusFor(type, params);
       return runSearch(corpus, req, used);

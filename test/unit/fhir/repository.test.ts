@@ -84,6 +84,19 @@ describe('per-cohort FHIR base /cohort/<id>/', () => {
     expect(r.cohortId).toBe(otherId);
   });
 
+  test('Patient?_has:Group:member:_id=<cohort> searches that cohort’s members, like its own base', async () => {
+    const viaHas = await h.get(`Patient?_has:Group:member:_id=${otherId}&gender=female&_count=50`);
+    const viaBase = await h.get(`cohort/${otherId}/Patient?gender=female&_count=50`);
+    expect(viaHas.status).toBe(200);
+    expect(viaHas.body.total).toBe(viaBase.body.total);
+    expect(entriesOf(viaHas.body, 'match').map((p) => p.id)).toEqual(entriesOf(viaBase.body, 'match').map((p) => p.id));
+    expect((viaHas.body.total as number) > 0).toBe(true);
+    const pinned = await h.get(`Patient?_has:Group:member:_id=${otherId}&_id=${otherId}-3,${h.cohort.id}-3`);
+    expect(entriesOf(pinned.body, 'match').map((p) => p.id)).toEqual([`${otherId}-3`]);
+    expect((await h.get('Patient?_has:Group:member:_id=abcdefghijklmnop')).body.total).toBe(0);
+    expect((await h.get(`Patient?_has:Group:member:_id=${otherId},${h.cohort.id}`)).status).toBe(400);
+  });
+
   test('reads, metadata and Group read work under it; other cohorts and unknown bases are 404', async () => {
     expect((await h.get(`cohort/${otherId}/Patient/${otherId}-29`)).status).toBe(200);
     expect((await h.get(`cohort/${otherId}/Patient/${h.cohort.id}-1`)).status).toBe(404);
