@@ -14,6 +14,19 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** The package root (bench/ and dist-bench/bench/ both sit two levels or one level under it). */
+/** The body of a GET, as text (no keep-alive agent). */
+export function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
 export function packageRoot(): string {
   const here = __dirname;
   return here.includes(`${'dist-bench'}`) ? join(here, '..', '..') : join(here, '..');

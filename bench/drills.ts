@@ -10,27 +10,14 @@
  * is reported, and fails the run with DRILLS_STRICT_RSS=1).
  */
 import { spawnSync } from 'node:child_process';
-import http from 'node:http';
 
 import autocannon from 'autocannon';
 
-import { packageRoot, startServerProcess } from './drill-support';
+import { getText, packageRoot, startServerProcess } from './drill-support';
 
 const SOAK_S = Number(process.env.DRILLS_SOAK_SECONDS ?? '120');
 const CONNECTIONS = Number(process.env.DRILLS_CONNECTIONS ?? '100');
 const WARMUP_S = Math.min(30, Math.max(5, Math.round(SOAK_S / 6)));
-
-function getText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
-}
 
 const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MB`;
 

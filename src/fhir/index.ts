@@ -30,7 +30,7 @@ export { parseFhirDateRange, careDateRange } from './dates';
 export type { SearchPort } from './search-port';
 export { createSearchPort } from './bind-search';
 export { EVERYTHING_DEFINITION, everythingOperationDefinition } from './operations/everything';
-export { createRepository, isNotFound } from './repository';
+export { createRepository } from './repository';
 export type { FhirRepository, SearchPage, SearchParams, PatientWindow, IndexRange, RepositoryScope } from './repository';
 export { compareSpecificity, COHORT_BASE_SEGMENT } from './router';
 export { COHORT_DEFINITION, cohortOperationDefinition } from './operations/cohort';

@@ -1,6 +1,6 @@
 import type { Cohort } from '../cohort';
 import { ownerPatientId, parsePatientId } from '../cohort';
-import { isSynthfhirError, NotFoundError, SynthfhirError } from '../errors';
+import { NotFoundError, SynthfhirError } from '../errors';
 
 import type { FhirContext } from './context';
 import { ResourceCorpus } from './resource-corpus';
@@ -269,7 +269,3 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
   };
 }
 
-/** True for a NOT_FOUND catalogue error (a reference to nothing resolves to null, not a failure). */
-export function isNotFound(e: unknown): boolean {
-  return isSynthfhirError(e) && e.code === 'NOT_FOUND';
-}

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { classifiedGet, packageRoot, startServerProcess } from '../../bench/drill-support';
+import { classifiedGet, getText, packageRoot, startServerProcess } from '../../bench/drill-support';
 import type { Outcome, ServerProcess } from '../../bench/drill-support';
 
 beforeAll(() => {
@@ -34,7 +34,7 @@ it('SIGTERM under load: in-flight requests finish, nothing is cut mid-body, exit
   const first = await classifiedGet(`${s.url}/fhir/Patient?_count=1`);
   expect(first.kind).toBe('complete');
   const { url } = s;
-  const pid = `${/"id":"([^"]+-0)"/.exec(await text(`${url}/fhir/Patient?_count=1`))?.[1] ?? 'none'}`;
+  const pid = `${/"id":"([^"]+-0)"/.exec(await getText(`${url}/fhir/Patient?_count=1`))?.[1] ?? 'none'}`;
   const mix = [
     `/fhir/Patient/${pid}`,
     '/fhir/Patient?_count=100',
@@ -94,14 +94,3 @@ it('SIGTERM under load: in-flight requests finish, nothing is cut mid-body, exit
   expect(count('complete')).toBeGreaterThan(20);
 }, 120_000);
 
-function text(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
-}
