@@ -1,7 +1,7 @@
 import type { Store } from '../../cohort';
 import { createMemoryStore } from '../../cohort';
-import { SynthfhirError } from '../../errors';
-import { canonicalJson, sha256Hex } from '../../util';
+import { isSynthfhirError, SynthfhirError } from '../../errors';
+import { canonicalJson, sha256Hex, systemClock } from '../../util';
 import type { ExportSettings } from '../context';
 
 import { PartitionCache } from './export-cache';
@@ -71,6 +71,25 @@ function parseStored(text: string | undefined): StoredJob | undefined {
 const formatStored = (s: StoredJob): string => canonicalJson(s);
 
 /**
+ * Jobs this replica has written or read, per settings (one per app), with their expiry: read only
+ * when the store does not answer, so a running export's status and files keep being served through
+ * a Redis outage (a job never changes once planned, and its files are pure functions of it). While
+ * the store answers it is the only truth (a job deleted or expired there is gone here too).
+ * Measured by test/drills/redis-kill.test.ts.
+ */
+const SEEN_JOBS_MAX = 1000;
+const seenJobs = new WeakMap<ExportSettings, Map<string, { job: ExportJob; expiresAtMs: number }>>();
+
+function seenOf(settings: ExportSettings): Map<string, { job: ExportJob; expiresAtMs: number }> {
+  let m = seenJobs.get(settings);
+  if (m === undefined) {
+    m = new Map();
+    seenJobs.set(settings, m);
+  }
+  return m;
+}
+
+/**
  * Export jobs in the Store: created idempotently (the id is a hash of the request), living
  * `jobTtlMs`, counted per client so one client cannot hold more than `maxJobsPerClient`.
  */
@@ -78,7 +97,31 @@ export class ExportJobs {
   constructor(private readonly settings: ExportSettings) {}
 
   async get(id: string): Promise<ExportJob | undefined> {
-    return parseStored(await this.settings.store.get(jobKey(id)))?.job;
+    let text: string | undefined;
+    try {
+      text = await this.settings.store.get(jobKey(id));
+    } catch (e) {
+      const local = seenOf(this.settings).get(id);
+      if (isSynthfhirError(e) && e.code === 'SERVICE_UNAVAILABLE' && local !== undefined && local.expiresAtMs > systemClock.nowMs()) return local.job;
+      throw e;
+    }
+    const job = parseStored(text)?.job;
+    if (job === undefined) seenOf(this.settings).delete(id);
+    else this.remember(job, false);
+    return job;
+  }
+
+  /** Keeps a job for outages (a fresh expiry when it was just written; else the one already known). */
+  private remember(job: ExportJob, written: boolean): void {
+    const seen = seenOf(this.settings);
+    const had = seen.get(job.id);
+    const expiresAtMs = written || had === undefined ? systemClock.nowMs() + this.settings.jobTtlMs : had.expiresAtMs;
+    seen.delete(job.id);
+    seen.set(job.id, { job, expiresAtMs });
+    if (seen.size > SEEN_JOBS_MAX) {
+      const oldest = seen.keys().next();
+      if (oldest.done !== true) seen.delete(oldest.value);
+    }
   }
 
   /**
@@ -104,6 +147,7 @@ export class ExportJobs {
     });
     if (!wrote) return (await this.get(job.id)) ?? job;
     if (owner !== undefined) await store.set(`${owner}${job.id}`, '1', { ttlMs: jobTtlMs });
+    this.remember(job, true);
     return job;
   }
 
@@ -115,6 +159,7 @@ export class ExportJobs {
     const ttl = await store.ttlMs(jobKey(job.id));
     if (stored === undefined || ttl === undefined) return false;
     await store.set(jobKey(job.id), formatStored({ ...stored, job }), Number.isFinite(ttl) ? { ttlMs: ttl } : {});
+    this.remember(job, false);
     return true;
   }
 
@@ -124,6 +169,8 @@ export class ExportJobs {
     const stored = parseStored(await store.get(jobKey(id)));
     if (stored === undefined) return false;
     const keys = [jobKey(id), ...(stored.owner !== undefined ? [`${stored.owner}${id}`] : [])];
-    return (await store.delete(...keys)) > 0;
+    const deleted = (await store.delete(...keys)) > 0;
+    seenOf(this.settings).delete(id);
+    return deleted;
   }
 }
