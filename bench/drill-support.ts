@@ -73,9 +73,9 @@ function answers(url: string): Promise<boolean> {
  * Starts `node dist/server.js` on a free port with the given environment; resolves once /healthz
  * answers 200 (the log is buffered, so the port is chosen here rather than read from it).
  */
-export async function startServerProcess(env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Readonly<Record<string, string>>, timeoutMs = 60_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(packageRoot(), 'dist', 'server.js')], {
+  const proc = spawn(process.execPath, [...nodeArgs, join(packageRoot(), 'dist', 'server.js')], {
     cwd: packageRoot(),
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
