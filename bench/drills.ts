@@ -27,6 +27,8 @@ import type { ServerProcess } from './drill-support';
 const SOAK_S = Number(process.env.DRILLS_SOAK_SECONDS ?? '60');
 const WARMUP_S = Number(process.env.DRILLS_WARMUP_SECONDS ?? '90');
 const CONNECTIONS = Number(process.env.DRILLS_CONNECTIONS ?? '100');
+/** Idle keep-alive sockets older than this are closed by the client (see Soak.agent). */
+const FREE_SOCKET_TIMEOUT_MS = 4_000;
 const CLIENT_TIMEOUT_MS = Number(process.env.DRILLS_CLIENT_TIMEOUT_MS ?? '30000');
 /** A request slower than this is listed by kind (it would have been a timeout for autocannon's default). */
 const SLOW_MS = 10_000;
@@ -119,7 +121,14 @@ async function retained(server: ServerProcess): Promise<{ rss: number; heap: num
 
 class Soak {
   readonly tallies = new Map<string, Tally>();
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  /**
+   * Idle sockets are dropped 1 s before the server's keep-alive timeout (5 s by default,
+   * SYNTHFHIR_KEEP_ALIVE_TIMEOUT_MS), as undici (fetch) and agentkeepalive (freeSocketTimeout 4 s)
+   * do: Node 20's Agent keeps an idle socket forever and only honours the server's
+   * `Keep-Alive: timeout=5` hint when it has a timeout of its own, so a socket reused just as the
+   * server closes it is reset (nodejs/node#52649, fixed in later Node lines with the same 1 s).
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS, timeout: FREE_SOCKET_TIMEOUT_MS });
   total = 0;
   /** The longest time no response completed at all (a stall of the whole server), and when it began. */
   longestGap = { ms: 0, atS: 0 };
