@@ -79,7 +79,7 @@ function startChildWith(args: readonly string[]): Promise<{ child: ChildProcess;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return; // already gone (a signal leaves exitCode null)
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
