@@ -54,7 +54,9 @@ async function main(): Promise<void> {
     SYNTHFHIR_DEFAULT_COHORT_SIZE: String(COHORT_SIZE),
     ...(unbounded ? { SYNTHFHIR_RECORD_CACHE_BYTES: String(64 * 2 ** 30) } : {}),
   };
-  const child: ChildProcess = fork(join(__dirname, 'http-server.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
+  // SYNTHFHIR_BENCH_NODE_FLAGS: V8/node flags for the server child (experiments: --max-old-space-size=...).
+  const execArgv = (process.env.SYNTHFHIR_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const child: ChildProcess = fork(join(__dirname, 'http-server.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env, execArgv });
   process.once('exit', () => child.kill('SIGTERM')); // never leave the server behind
   const ready = await new Promise<ChildReady>((resolve, reject) => {
     child.once('message', (m) => resolve(m as ChildReady));

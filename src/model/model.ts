@@ -66,34 +66,8 @@ export function serializeModel(model: Model): string {
 }
 
 const num = z.number().finite();
-
-/**
- * An array of finite numbers each passing `ok`, checked in one loop. The model's bulk is such
- * arrays (180 KB of numbers); zod's per-element schemas cost ~100 ms on every CLI start and copy
- * every array (issue 11 §4: `sample --n 1` ≤ 0.5 s). Same acceptance as z.array(z.number()...).
- */
-function numbers(ok: (x: number) => boolean, what: string, minLength = 0): z.ZodType<number[]> {
-  return z.custom<number[]>(
-    (v) => {
-      if (!Array.isArray(v) || v.length < minLength) return false;
-      for (let i = 0; i < v.length; i++) {
-        const x: unknown = v[i];
-        if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) return false;
-      }
-      return true;
-    },
-    { message: minLength > 0 ? `expected an array of at least ${minLength} ${what}` : `expected an array of ${what}` },
-  );
-}
-const finite = (): boolean => true;
-const nums = numbers(finite, 'finite numbers');
-const probs = numbers((x) => x >= 0 && x <= 1, 'probabilities in [0, 1]');
-const positives = numbers((x) => x > 0, 'positive numbers');
-const transformZ = z.object({
-  kind: z.literal('quantile'),
-  x: numbers(finite, 'finite numbers', 2),
-  p: numbers((x) => x >= 0 && x <= 1, 'probabilities in [0, 1]', 2),
-});
+const prob = z.number().min(0).max(1);
+const transformZ = z.object({ kind: z.literal('quantile'), x: z.array(num).min(2), p: z.array(prob).min(2) });
 const yeoJohnsonZ = z.object({
   kind: z.literal('yeo-johnson'),
   lambda: num,
@@ -104,26 +78,26 @@ const yeoJohnsonZ = z.object({
 });
 const paramsZ = z.object({
   k: z.number().int().min(1),
-  weights: probs,
+  weights: z.array(prob),
   categorical: z.array(
     z.object({
       name: z.string(),
       states: z.array(z.string()),
       merged: z.record(z.string(), z.string()),
-      probs: z.array(probs),
+      probs: z.array(z.array(prob)),
     }),
   ),
   core: z.object({
     names: z.array(z.string()),
     transforms: z.array(z.union([transformZ, yeoJohnsonZ])),
-    presence: z.array(probs),
-    mean: z.array(nums),
-    cov: z.array(nums),
+    presence: z.array(z.array(prob)),
+    mean: z.array(z.array(num)),
+    cov: z.array(z.array(num)),
     drivers: z.object({
       variables: z.array(z.string()),
       features: z.array(z.tuple([z.string(), z.string()])),
-      effects: z.array(nums),
-      stratumEffects: z.object({ components: z.array(z.number().int().min(0)), effects: z.array(nums) }).optional(),
+      effects: z.array(z.array(num)),
+      stratumEffects: z.object({ components: z.array(z.number().int().min(0)), effects: z.array(z.array(num)) }).optional(),
     }),
   }),
   satellites: z.array(
@@ -131,10 +105,10 @@ const paramsZ = z.object({
       name: z.string(),
       parent: z.string().optional(),
       transform: transformZ,
-      presence: probs,
-      mean: nums,
-      sd: positives,
-      slope: nums.optional(),
+      presence: z.array(prob),
+      mean: z.array(num),
+      sd: z.array(z.number().positive()),
+      slope: z.array(num).optional(),
     }),
   ),
   fit: z.object({
