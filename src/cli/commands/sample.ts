@@ -38,6 +38,8 @@ const FIELD_CACHE_LIMIT = 4096;
 const NUMBER_CACHE_LIMIT = 1 << 15;
 /** Grid indices (value × 10^decimals) a numeric column keeps texts for, from 0 (lazily, 192 KB a column). */
 const GRID_SIZE = 1 << 14;
+/** Numbers a column prints through its Map before it gets a grid. */
+const GRID_AFTER = 256;
 
 /** The text of one CSV field from its column's caches (see csvLineWriter). */
 type FieldText = (column: number, value: Value) => string;
@@ -63,11 +65,14 @@ function csvLineWriter(columns: readonly string[], decimals: readonly number[]):
   const gridValues: (Float64Array | undefined)[] = columns.map(() => undefined);
   const gridTexts: string[][] = columns.map(() => []);
   const parts = new Array<string>(columns.length).fill('');
+  const seen = new Array<number>(columns.length).fill(0);
   const numberText = (i: number, v: number): string => {
     // A value on the column's grid: its text sits at its grid index (the stored value is compared,
-    // so a value off the grid that rounds to the same index is printed, not confused).
+    // so a value off the grid that rounds to the same index is printed, not confused). The grid
+    // (256 KiB a column) is made once a column has printed GRID_AFTER numbers: a short sample
+    // (`--n 1`) does not pay for it.
     const r = Math.round(v * scales[i]);
-    if (r >= 0 && r < GRID_SIZE) {
+    if (r >= 0 && r < GRID_SIZE && (gridValues[i] !== undefined || ++seen[i] > GRID_AFTER)) {
       let values = gridValues[i];
       if (values === undefined) {
         values = gridValues[i] = new Float64Array(GRID_SIZE).fill(NaN);
