@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 
 import { InvalidInputError, InvalidWhereError, SynthfhirError } from '../errors';
-import { parseModel } from '../model';
+import { parseModel, parseTrustedModel } from '../model';
 import type { Model } from '../model';
 import { parseWhere } from '../schema';
 import type { Where } from '../schema';
-import { packageFile } from '../util';
+import { packageFile, sha256Hex } from '../util';
 
 /** The shipped model, resolved from the package root (never the working directory). */
 export const DEFAULT_MODEL_PATH_PARTS = ['seeds', 'nhanes-2015-2016.model.json'] as const;
@@ -28,7 +28,10 @@ export function readTextFile(path: string): string {
 
 /** A JSON file's value; INVALID_INPUT naming the file when it does not parse. */
 export function readJsonFile(path: string): unknown {
-  const text = readTextFile(path);
+  return parseJsonText(path, readTextFile(path));
+}
+
+function parseJsonText(path: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
@@ -36,10 +39,29 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
-/** The model at `path`, or the shipped default. */
+/** Where the build lists the SHA-256 digests of the model files it validated (scripts/postbuild.js). */
+export const TRUSTED_MODELS_PATH_PARTS = ['dist', 'trusted-models.json'] as const;
+
+/** Digests of model files a full `parseModel` accepted at build time; empty when there is no list. */
+function trustedModelDigests(): ReadonlySet<string> {
+  try {
+    const json = JSON.parse(readFileSync(packageFile(...TRUSTED_MODELS_PATH_PARTS), 'utf8')) as unknown;
+    return new Set(Array.isArray(json) ? json.filter((d): d is string => typeof d === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * The model at `path`, or the shipped default. A file whose bytes the build already validated
+ * (same SHA-256) is compiled without validating again: no zod, about a third of `sample --n 1`'s
+ * start-up (issue 11 §4); any other file, or a changed byte, gets the full validation.
+ */
 export function loadModel(path: string | undefined): Model {
   const file = path ?? packageFile(...DEFAULT_MODEL_PATH_PARTS);
-  const json = readJsonFile(file);
+  const text = readTextFile(file);
+  const json = parseJsonText(file, text);
+  if (trustedModelDigests().has(sha256Hex(text))) return parseTrustedModel(json);
   try {
     return parseModel(json);
   } catch (e) {

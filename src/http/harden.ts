@@ -88,13 +88,14 @@ export function createHardenedServer(handler: (req: IncomingMessage, res: Server
       connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
     },
     (req, res) => {
-      if (draining) {
-        res.setHeader('connection', 'close');
-      } else {
+      if (draining) res.setHeader('connection', 'close');
+      handler(req, res);
+      // Only a response whose headers are still to go needs marking at a drain: one answered
+      // synchronously (a cached read) costs no Set entry and no listener (issue 11 §1).
+      if (!draining && !res.headersSent) {
         active.add(res);
         res.once('close', forget);
       }
-      handler(req, res);
     },
   );
   // Belt and braces: the option names above are recent; the properties exist on every Node 20.

@@ -15,7 +15,7 @@ import type { MetricsSnapshot } from './metrics';
 import { formatMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics';
 import { SECURITY_HEADERS } from './harden';
 import { negotiate } from './negotiation';
-import { ReadCache } from './read-cache';
+import { MAX_CACHEABLE_READ_URL_BYTES, ReadCache } from './read-cache';
 import { FHIR_BASE_PATH, isFhirPath, queryPairs, sendError, sendResource, serveCachedRead, serveFhir, stateOf, trackRequest } from './serve';
 
 export { FHIR_BASE_PATH };
@@ -182,8 +182,13 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
   const graphql = options.graphql;
   const maxUrlBytes = options.maxUrlBytes ?? 8192;
   const corsOrigins = options.corsOrigins ?? [];
+  const securityHeaders = Object.entries(SECURITY_HEADERS);
+  // The read fast path may run first when nothing else must touch the response: no CORS headers to
+  // add, and a URL it accepts is always shorter than the 414 limit (unless configured below it).
+  const firstReads = corsOrigins.length === 0 && maxUrlBytes >= MAX_CACHEABLE_READ_URL_BYTES ? readCache : undefined;
   return (req, res) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (firstReads !== undefined && (req.method === 'GET' || req.method === 'HEAD') && serveCachedRead(req, res, firstReads, logger)) return;
+    for (let i = 0; i < securityHeaders.length; i++) res.setHeader(securityHeaders[i][0], securityHeaders[i][1]);
     if (applyCors(req, res, corsOrigins)) return;
     const urlBytes = Buffer.byteLength(req.url ?? '');
     if (urlBytes > maxUrlBytes) {
@@ -200,7 +205,7 @@ export function createHttpApp(options: HttpAppOptions): HttpHandler {
       return;
     }
     if (BODYLESS.has(req.method ?? '') && isFhirPath(req.url)) {
-      if (readCache !== undefined && (req.method === 'GET' || req.method === 'HEAD') && serveCachedRead(req, res, readCache, logger)) return;
+      if (firstReads === undefined && readCache !== undefined && (req.method === 'GET' || req.method === 'HEAD') && serveCachedRead(req, res, readCache, logger)) return;
       const logDone = trackRequest(req, res, logger, false);
       void serveFhir(req, res, serveOptions).then(logDone);
       return;

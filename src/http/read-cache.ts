@@ -18,6 +18,23 @@ export interface CachedRead {
   readonly lastModified: string | undefined;
   readonly lastModifiedSeconds: number | undefined;
   readonly cohortId: string | undefined;
+  /**
+   * The 200's header block but x-request-id, as node:http's flat [name, value, ...] array, security
+   * headers included (built once by `readHead`): the fast path writes it without a setHeader per
+   * header (issue 11 §1).
+   */
+  readonly head: readonly string[];
+}
+
+/** The constant headers of a cached read's 200 (everything but x-request-id), flat. */
+export function readHead(
+  entry: Pick<CachedRead, 'body' | 'contentType' | 'etag' | 'lastModified'>,
+  securityHeaders: Readonly<Record<string, string>>,
+): string[] {
+  const head = ['content-type', entry.contentType, 'content-length', String(entry.body.length), 'etag', entry.etag];
+  if (entry.lastModified !== undefined) head.push('last-modified', entry.lastModified);
+  for (const [k, v] of Object.entries(securityHeaders)) head.push(k, v);
+  return head;
 }
 
 /** Bytes an entry costs beyond its body: key, headers, object (a rough constant). */
@@ -25,6 +42,8 @@ const ENTRY_OVERHEAD_BYTES = 256;
 
 /** `/fhir/<Type>/<id>` exactly: the reads this cache answers (no query, no history, no operations). */
 const READ_PATH_RE = /^\/fhir\/[A-Z][A-Za-z]{1,63}\/[A-Za-z0-9\-.]{1,64}$/;
+/** The longest URL READ_PATH_RE accepts (ASCII only: its bytes). */
+export const MAX_CACHEABLE_READ_URL_BYTES = '/fhir/'.length + 64 + 1 + 64;
 
 /** True for a URL whose GET is a plain read the cache may answer. */
 export function isCacheableReadUrl(url: string): boolean {

@@ -8,7 +8,8 @@ import { errorToOutcome, FHIR_JSON } from '../fhir';
 import type { ResponseType } from './negotiation';
 import { negotiate } from './negotiation';
 import type { CachedRead, ReadCache } from './read-cache';
-import { httpDateSeconds, isCacheableReadUrl, isNotModified } from './read-cache';
+import { httpDateSeconds, isCacheableReadUrl, isNotModified, readHead } from './read-cache';
+import { SECURITY_HEADERS } from './harden';
 import { requestIdOf } from './request-id';
 
 /** The FHIR base path. */
@@ -103,50 +104,60 @@ function contentTypeOf(type: ResponseType): string {
 }
 
 /** 304 Not Modified: the validators again, no body (RFC 9110 §15.4.5). */
-function sendNotModified(res: ServerResponse, state: RequestState, etag: string, lastModified: string | undefined): void {
-  const headers: Record<string, string> = { etag, 'x-request-id': state.requestId };
+function sendNotModified(res: ServerResponse, requestId: string, etag: string, lastModified: string | undefined): void {
+  const headers: Record<string, string> = { etag, 'x-request-id': requestId };
   if (lastModified !== undefined) headers['last-modified'] = lastModified;
   res.writeHead(304, headers);
   res.end();
 }
 
-/** Writes a cached read (200, or 304 for a matching conditional request is the caller's check). */
-function sendCachedRead(res: ServerResponse, state: RequestState, entry: CachedRead): void {
-  const headers: Record<string, string | number> = {
-    'content-type': entry.contentType,
-    'content-length': entry.body.length,
-    etag: entry.etag,
-    'x-request-id': state.requestId,
-  };
-  if (entry.lastModified !== undefined) headers['last-modified'] = entry.lastModified;
-  res.writeHead(200, headers);
+/** Writes a cached read's 200: its precomputed header block plus the request id, then its bytes. */
+function sendCachedRead(res: ServerResponse, requestId: string, entry: CachedRead): void {
+  const head = entry.head.slice();
+  head.push('x-request-id', requestId);
+  res.writeHead(200, head);
   res.end(entry.body);
 }
 
 /**
  * The read fast path: a GET/HEAD of `/fhir/<Type>/<id>` (no query) whose response is in the read
- * cache is answered from its bytes, without the router (conditional requests included). Returns
- * false when it did not answer (not a plain read, not cached, or an Accept to refuse: the router
- * path then answers, 406 included). bench/http.ts measures it against a bare node:http server.
+ * cache is answered from its bytes, without the router (conditional requests included), and logged
+ * like any request. Returns false when it did not answer (not a plain read, not cached, or an
+ * Accept to refuse: the router path then answers, 406 included). Called before anything else
+ * touches the response (http-app.ts): its header block, security headers included, is precomputed,
+ * and no per-request state is attached. bench/http.ts measures it against a bare node:http server.
  */
 export function serveCachedRead(req: IncomingMessage, res: ServerResponse, cache: ReadCache, logger: Logger): boolean {
   const url = req.url;
   if (url === undefined || !isCacheableReadUrl(url)) return false;
-  let type: ResponseType;
-  try {
-    type = negotiate(req.headers.accept, undefined);
-  } catch {
-    return false;
+  const accept = req.headers.accept;
+  let type: ResponseType = 'application/fhir+json';
+  if (accept !== undefined) {
+    try {
+      type = negotiate(accept, undefined);
+    } catch {
+      return false;
+    }
   }
   const entry = cache.get(type, url);
   if (entry === undefined) return false;
-  const logDone = trackRequest(req, res, logger, false);
-  const state = stateOf(res);
-  state.responseType = type;
-  if (entry.cohortId !== undefined) state.cohortId = entry.cohortId;
-  if (isNotModified(req, entry.etag, entry.lastModifiedSeconds)) sendNotModified(res, state, entry.etag, entry.lastModified);
-  else sendCachedRead(res, state, entry);
-  logDone();
+  const started = performance.now();
+  const requestId = requestIdOf(req.headers['x-request-id']);
+  if (isNotModified(req, entry.etag, entry.lastModifiedSeconds)) {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    sendNotModified(res, requestId, entry.etag, entry.lastModified);
+  } else sendCachedRead(res, requestId, entry);
+  logger.info(
+    {
+      method: req.method,
+      path: url,
+      status: res.statusCode,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      requestId,
+      cohortId: entry.cohortId,
+    },
+    'request',
+  );
   return true;
 }
 
@@ -284,20 +295,14 @@ export async function serveFhir(
       const lastModified = out.headers['last-modified'];
       const lastModifiedSeconds = httpDateSeconds(lastModified);
       if (isNotModified(req, etag, lastModifiedSeconds)) {
-        sendNotModified(res, state, etag, lastModified);
+        sendNotModified(res, state.requestId, etag, lastModified);
         return;
       }
       if (options.readCache !== undefined && query.length === 0 && !pretty && isCacheableReadUrl(url) && out.body.resourceType !== 'Bundle') {
-        const entry: CachedRead = {
-          body: Buffer.from(JSON.stringify(out.body)),
-          contentType: contentTypeOf(state.responseType),
-          etag,
-          lastModified,
-          lastModifiedSeconds,
-          cohortId: out.cohortId,
-        };
+        const parts = { body: Buffer.from(JSON.stringify(out.body)), contentType: contentTypeOf(state.responseType), etag, lastModified };
+        const entry: CachedRead = { ...parts, lastModifiedSeconds, cohortId: out.cohortId, head: readHead(parts, SECURITY_HEADERS) };
         options.readCache.set(state.responseType, url, entry);
-        sendCachedRead(res, state, entry);
+        sendCachedRead(res, state.requestId, entry);
         return;
       }
     }

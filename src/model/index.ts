@@ -1,6 +1,6 @@
 export { fit, DEFAULT_COMPONENTS, DEFAULT_K_FLOOR } from './fit';
 export type { FitOptions, FitResult, StratumSpec } from './fit';
-export { serializeModel, parseModel, buildModel } from './model';
+export { serializeModel, parseModel, parseTrustedModel, buildModel } from './model';
 export type { Model } from './model';
 export { MODEL_FORMAT_VERSION } from './model-format';
 export type { ModelJson, ModelParams } from './model-format';

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 
 import { InvalidInputError } from '../errors';
 import { parseSchema } from '../schema';
 import type { Schema } from '../schema';
-import { canonicalJson, hashOf } from '../util';
+import { canonicalJson, hashOf, lazy, zod } from '../util';
 import { compileModel } from './compiled';
 import type { CompiledModel } from './compiled';
 import { layoutOf } from './layout';
@@ -65,69 +64,73 @@ export function serializeModel(model: Model): string {
   return canonicalJson({ formatVersion: model.formatVersion, hash: model.hash, schema: model.schema, params: model.params });
 }
 
-const num = z.number().finite();
-const prob = z.number().min(0).max(1);
-const transformZ = z.object({ kind: z.literal('quantile'), x: z.array(num).min(2), p: z.array(prob).min(2) });
-const yeoJohnsonZ = z.object({
-  kind: z.literal('yeo-johnson'),
-  lambda: num,
-  mean: num,
-  sd: z.number().positive(),
-  lower: num,
-  upper: num,
-});
-const paramsZ = z.object({
-  k: z.number().int().min(1),
-  weights: z.array(prob),
-  categorical: z.array(
-    z.object({
-      name: z.string(),
-      states: z.array(z.string()),
-      merged: z.record(z.string(), z.string()),
-      probs: z.array(z.array(prob)),
+/** The model file's zod shape, built (and zod loaded) on first validation. */
+const modelSchema = lazy(() => {
+  const { z } = zod();
+  const num = z.number().finite();
+  const prob = z.number().min(0).max(1);
+  const transformZ = z.object({ kind: z.literal('quantile'), x: z.array(num).min(2), p: z.array(prob).min(2) });
+  const yeoJohnsonZ = z.object({
+    kind: z.literal('yeo-johnson'),
+    lambda: num,
+    mean: num,
+    sd: z.number().positive(),
+    lower: num,
+    upper: num,
+  });
+  const paramsZ = z.object({
+    k: z.number().int().min(1),
+    weights: z.array(prob),
+    categorical: z.array(
+      z.object({
+        name: z.string(),
+        states: z.array(z.string()),
+        merged: z.record(z.string(), z.string()),
+        probs: z.array(z.array(prob)),
+      }),
+    ),
+    core: z.object({
+      names: z.array(z.string()),
+      transforms: z.array(z.union([transformZ, yeoJohnsonZ])),
+      presence: z.array(z.array(prob)),
+      mean: z.array(z.array(num)),
+      cov: z.array(z.array(num)),
+      drivers: z.object({
+        variables: z.array(z.string()),
+        features: z.array(z.tuple([z.string(), z.string()])),
+        effects: z.array(z.array(num)),
+        stratumEffects: z.object({ components: z.array(z.number().int().min(0)), effects: z.array(z.array(num)) }).optional(),
+      }),
     }),
-  ),
-  core: z.object({
-    names: z.array(z.string()),
-    transforms: z.array(z.union([transformZ, yeoJohnsonZ])),
-    presence: z.array(z.array(prob)),
-    mean: z.array(z.array(num)),
-    cov: z.array(z.array(num)),
-    drivers: z.object({
-      variables: z.array(z.string()),
-      features: z.array(z.tuple([z.string(), z.string()])),
-      effects: z.array(z.array(num)),
-      stratumEffects: z.object({ components: z.array(z.number().int().min(0)), effects: z.array(z.array(num)) }).optional(),
+    satellites: z.array(
+      z.object({
+        name: z.string(),
+        parent: z.string().optional(),
+        transform: transformZ,
+        presence: z.array(prob),
+        mean: z.array(num),
+        sd: z.array(z.number().positive()),
+        slope: z.array(num).optional(),
+      }),
+    ),
+    fit: z.object({
+      seed: z.string(),
+      weights: z.string().nullable(),
+      rows: z.number().int().min(0),
+      effectiveRecords: num,
+      kFloor: z.number().int().min(1),
+      logLikelihood: num,
+      bic: num,
+      iterations: z.number().int().min(0),
+      candidates: z.array(z.object({ k: z.number().int(), heldOutLogLikelihood: num })),
     }),
-  }),
-  satellites: z.array(
-    z.object({
-      name: z.string(),
-      parent: z.string().optional(),
-      transform: transformZ,
-      presence: z.array(prob),
-      mean: z.array(num),
-      sd: z.array(z.number().positive()),
-      slope: z.array(num).optional(),
-    }),
-  ),
-  fit: z.object({
-    seed: z.string(),
-    weights: z.string().nullable(),
-    rows: z.number().int().min(0),
-    effectiveRecords: num,
-    kFloor: z.number().int().min(1),
-    logLikelihood: num,
-    bic: num,
-    iterations: z.number().int().min(0),
-    candidates: z.array(z.object({ k: z.number().int(), heldOutLogLikelihood: num })),
-  }),
-});
-const modelZ = z.object({
-  formatVersion: z.number().int(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  schema: z.unknown(),
-  params: paramsZ,
+  });
+  return z.object({
+    formatVersion: z.number().int(),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    schema: z.unknown(),
+    params: paramsZ,
+  });
 });
 
 function bad(detail: string): never {
@@ -185,9 +188,27 @@ function checkShapes(schema: Schema, p: ModelParams): void {
   }
 }
 
+/**
+ * A model document whose exact bytes an earlier `parseModel` accepted (the build records the digest
+ * of the shipped file's bytes after validating it: scripts/postbuild.js): compiled without
+ * validating again, so a command on the shipped model does not load zod (issue 11 §4). Callers
+ * must establish that trust themselves (cli/inputs.ts compares the file's SHA-256).
+ */
+export function parseTrustedModel(json: unknown): Model {
+  const doc = json as { readonly formatVersion: number; readonly hash: string; readonly schema: Schema; readonly params: ModelParams };
+  return {
+    formatVersion: doc.formatVersion,
+    hash: doc.hash,
+    schema: doc.schema,
+    params: doc.params,
+    compiled: compileModel(doc.schema, doc.params),
+    samplerCache: new Map(),
+  };
+}
+
 /** Validates a parsed model JSON document, checks its hash, and compiles it. */
 export function parseModel(json: unknown): Model {
-  const r = modelZ.safeParse(json);
+  const r = modelSchema().safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
     bad(`${issue.path.join('.') || '(root)'}: ${issue.message}`);

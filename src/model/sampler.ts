@@ -277,18 +277,26 @@ class ConditionalSampler implements Sampler {
       } else if (s.role === 'core') {
         const kind = plan.coreKind[slot];
         if (kind === PRESENT) {
-          let v = coreValue(model, slot, z[slot]);
+          let v = this.valueOf(slot);
           if (v < plan.vlo[slot]) v = plan.vlo[slot];
           if (v > plan.vhi[slot]) v = plan.vhi[slot];
           coreVal[slot] = v;
         } else if (kind === NA || kind === MISSING) coreVal[slot] = NaN;
-        else if (this.applicable(index) && rng.next() < model.presence[k * d + slot]) coreVal[slot] = coreValue(model, slot, z[slot]);
+        else if (this.applicable(index) && rng.next() < model.presence[k * d + slot]) coreVal[slot] = this.valueOf(slot);
         else coreVal[slot] = NaN;
       } else {
         satVal[slot] = this.sampleSatellite(rng, plan, slot, k, index);
       }
     }
     return this.output();
+  }
+
+  /**
+   * coreValue of the row's final score z[slot]: enforceSupport (run on every row when the support
+   * has rules) already computed it for the coordinates its bounds read, after their last change.
+   */
+  private valueOf(slot: number): number {
+    return this.support.any && this.support.needed[slot] === 1 ? this.supportBuf.values[slot] : coreValue(this.m, slot, this.z[slot]);
   }
 
   private sampleSatellite(rng: Rng, plan: Plan, q: number, k: number, index: number): number {

@@ -1,5 +1,5 @@
 import { normLogPdf } from '../random';
-import { knotForward, knotInverse, knotLogSlope, zKnotsOf } from './quantile-transform';
+import { knotForward, knotGuideOf, knotInverseGuided, knotLogSlope, zKnotsOf } from './quantile-transform';
 import type { QuantileTransform } from './quantile-transform';
 import { fitYeoJohnsonLambda, yeoJohnson, yeoJohnsonInverse, yeoJohnsonLogDerivative } from './yeo-johnson';
 
@@ -67,10 +67,11 @@ export function prepareTransform(params: Transform): PreparedTransform {
     const x = Float64Array.from(params.x);
     const zk = zKnotsOf(params.p);
     const last = x.length - 1;
+    const guide = knotGuideOf(zk);
     return {
       params,
       forward: (t) => knotForward(x, zk, t),
-      inverse: (z) => knotInverse(x, zk, z),
+      inverse: (z) => knotInverseGuided(x, zk, guide, z),
       zBounds: (lo, hi) => [lo <= x[0] ? -Infinity : knotForward(x, zk, lo), hi >= x[last] ? Infinity : knotForward(x, zk, hi)],
       logJacobian: (t) => knotLogSlope(x, zk, t),
       support: [x[0], x[last]],

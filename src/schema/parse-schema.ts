@@ -1,6 +1,5 @@
-import { z } from 'zod';
-
 import { InvalidInputError } from '../errors';
+import { lazy, zod } from '../util';
 import { isAnyOf, ruleClauses } from './rules';
 import type { AppliesWhenClause, Schema, Variable } from './types';
 import { parseWhere } from './where-parse';
@@ -9,108 +8,111 @@ import { parseWhere } from './where-parse';
  * Zod shapes of the schema file. Strict objects: a misspelt key is an error, not silently ignored.
  * See: src/schema/types.ts for the meaning of each field.
  */
-const CODING = z.strictObject({ system: z.string().min(1), code: z.string().min(1), display: z.string().min(1) });
-const CODES = z.record(z.string(), CODING);
-const RANGE_BOUNDS = {
-  low: z.number().optional(),
-  high: z.number().optional(),
-  text: z.string().optional(),
-};
-const REFERENCE_RANGE = z.strictObject({
-  ...RANGE_BOUNDS,
-  bySex: z.strictObject({ female: z.strictObject(RANGE_BOUNDS).optional(), male: z.strictObject(RANGE_BOUNDS).optional() }).optional(),
-});
-const OBSERVATION = z.strictObject({
-  resource: z.literal('Observation'),
-  category: z.enum(['vital-signs', 'laboratory', 'social-history', 'survey', 'exam']),
-  code: CODING,
-  ucum: z.string().optional(),
-  unitDisplay: z.string().optional(),
-  profile: z.string().url().optional(),
-  panel: z.strictObject({ code: CODING, profile: z.string().url().optional() }).optional(),
-  referenceRange: REFERENCE_RANGE.optional(),
-  valueCodes: CODES.optional(),
-  refinedBy: z.strictObject({ variable: z.string(), valueCodes: CODES }).optional(),
-});
-const CONDITION = z.strictObject({
-  resource: z.literal('Condition'),
-  presentWhen: z.array(z.string()).min(1),
-  code: CODING,
-  codeByLabel: CODES.optional(),
-  onsetAgeVariable: z.string().optional(),
-  activeVariable: z.string().optional(),
-});
-const RACE_ETHNICITY = z.strictObject({
-  race: z.array(CODING),
-  raceText: z.string().min(1),
-  ethnicity: z.array(CODING).min(1),
-  ethnicityText: z.string().min(1),
-});
-const PATIENT = z.strictObject({
-  resource: z.literal('Patient'),
-  element: z.enum(['gender', 'birthDate', 'raceEthnicity', 'maritalStatus']),
-  valueCodes: CODES.optional(),
-  raceEthnicityCodes: z.record(z.string(), RACE_ETHNICITY).optional(),
-});
-const OTHER = z.strictObject({
-  resource: z.enum(['Medication', 'Encounter', 'None']),
-  code: CODING.optional(),
-  note: z.string().optional(),
-});
-const FHIR = z.discriminatedUnion('resource', [OBSERVATION, CONDITION, PATIENT, OTHER]);
+const schemaShape = lazy(() => {
+  const { z } = zod();
+  const CODING = z.strictObject({ system: z.string().min(1), code: z.string().min(1), display: z.string().min(1) });
+  const CODES = z.record(z.string(), CODING);
+  const RANGE_BOUNDS = {
+    low: z.number().optional(),
+    high: z.number().optional(),
+    text: z.string().optional(),
+  };
+  const REFERENCE_RANGE = z.strictObject({
+    ...RANGE_BOUNDS,
+    bySex: z.strictObject({ female: z.strictObject(RANGE_BOUNDS).optional(), male: z.strictObject(RANGE_BOUNDS).optional() }).optional(),
+  });
+  const OBSERVATION = z.strictObject({
+    resource: z.literal('Observation'),
+    category: z.enum(['vital-signs', 'laboratory', 'social-history', 'survey', 'exam']),
+    code: CODING,
+    ucum: z.string().optional(),
+    unitDisplay: z.string().optional(),
+    profile: z.string().url().optional(),
+    panel: z.strictObject({ code: CODING, profile: z.string().url().optional() }).optional(),
+    referenceRange: REFERENCE_RANGE.optional(),
+    valueCodes: CODES.optional(),
+    refinedBy: z.strictObject({ variable: z.string(), valueCodes: CODES }).optional(),
+  });
+  const CONDITION = z.strictObject({
+    resource: z.literal('Condition'),
+    presentWhen: z.array(z.string()).min(1),
+    code: CODING,
+    codeByLabel: CODES.optional(),
+    onsetAgeVariable: z.string().optional(),
+    activeVariable: z.string().optional(),
+  });
+  const RACE_ETHNICITY = z.strictObject({
+    race: z.array(CODING),
+    raceText: z.string().min(1),
+    ethnicity: z.array(CODING).min(1),
+    ethnicityText: z.string().min(1),
+  });
+  const PATIENT = z.strictObject({
+    resource: z.literal('Patient'),
+    element: z.enum(['gender', 'birthDate', 'raceEthnicity', 'maritalStatus']),
+    valueCodes: CODES.optional(),
+    raceEthnicityCodes: z.record(z.string(), RACE_ETHNICITY).optional(),
+  });
+  const OTHER = z.strictObject({
+    resource: z.enum(['Medication', 'Encounter', 'None']),
+    code: CODING.optional(),
+    note: z.string().optional(),
+  });
+  const FHIR = z.discriminatedUnion('resource', [OBSERVATION, CONDITION, PATIENT, OTHER]);
 
-const RANGE = z.strictObject({
-  gt: z.number().optional(),
-  gte: z.number().optional(),
-  lt: z.number().optional(),
-  lte: z.number().optional(),
-});
-const WHERE_VALUE = z.union([
-  z.string(),
-  z.number(),
-  z.array(z.union([z.string(), z.number()])),
-  z.strictObject({ missing: z.boolean() }),
-  RANGE,
-]);
+  const RANGE = z.strictObject({
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+  });
+  const WHERE_VALUE = z.union([
+    z.string(),
+    z.number(),
+    z.array(z.union([z.string(), z.number()])),
+    z.strictObject({ missing: z.boolean() }),
+    RANGE,
+  ]);
 
-/** One conjunction of a rule; names are snake_case, so `anyOf` (a disjunction) cannot clash. */
-const CLAUSE = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must name a variable'), WHERE_VALUE);
+  /** One conjunction of a rule; names are snake_case, so `anyOf` (a disjunction) cannot clash. */
+  const CLAUSE = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must name a variable'), WHERE_VALUE);
 
-const VARIABLE = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
-  label: z.string().min(1),
-  kind: z.enum(['categorical', 'ordinal', 'continuous', 'count']),
-  group: z.enum(['demographics', 'body', 'vitals', 'labs', 'conditions', 'medications', 'lifestyle', 'utilization']),
-  unit: z.string().optional(),
-  bounds: z.strictObject({ min: z.number(), max: z.number(), topCoded: z.boolean().optional() }).optional(),
-  categories: z.array(z.string().min(1)).min(1).optional(),
-  decimals: z.number().int().min(0).max(10).optional(),
-  weight: z.enum(['weight_interview', 'weight_exam', 'weight_fasting_subsample']),
-  appliesWhen: z.union([z.strictObject({ anyOf: z.array(CLAUSE).min(2) }), CLAUSE]).optional(),
-  atMost: z.string().optional(),
-  transform: z.enum(['yeo-johnson', 'quantile', 'log', 'none']).optional(),
-  fhir: FHIR.optional(),
-  description: z.string().optional(),
-});
+  const VARIABLE = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
+    label: z.string().min(1),
+    kind: z.enum(['categorical', 'ordinal', 'continuous', 'count']),
+    group: z.enum(['demographics', 'body', 'vitals', 'labs', 'conditions', 'medications', 'lifestyle', 'utilization']),
+    unit: z.string().optional(),
+    bounds: z.strictObject({ min: z.number(), max: z.number(), topCoded: z.boolean().optional() }).optional(),
+    categories: z.array(z.string().min(1)).min(1).optional(),
+    decimals: z.number().int().min(0).max(10).optional(),
+    weight: z.enum(['weight_interview', 'weight_exam', 'weight_fasting_subsample']),
+    appliesWhen: z.union([z.strictObject({ anyOf: z.array(CLAUSE).min(2) }), CLAUSE]).optional(),
+    atMost: z.string().optional(),
+    transform: z.enum(['yeo-johnson', 'quantile', 'log', 'none']).optional(),
+    fhir: FHIR.optional(),
+    description: z.string().optional(),
+  });
 
-const DERIVED = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
-  label: z.string().min(1),
-  unit: z.string().min(1),
-  formula: z.enum(['bmi', 'egfr_ckd_epi_2021', 'friedewald']),
-  inputs: z.array(z.string()).min(1),
-  decimals: z.number().int().min(0).max(10),
-  fhir: OBSERVATION.optional(),
-  description: z.string().optional(),
-});
+  const DERIVED = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
+    label: z.string().min(1),
+    unit: z.string().min(1),
+    formula: z.enum(['bmi', 'egfr_ckd_epi_2021', 'friedewald']),
+    inputs: z.array(z.string()).min(1),
+    decimals: z.number().int().min(0).max(10),
+    fhir: OBSERVATION.optional(),
+    description: z.string().optional(),
+  });
 
-const SCHEMA = z.strictObject({
-  name: z.string().min(1),
-  version: z.string().min(1),
-  description: z.string(),
-  source: z.string(),
-  variables: z.array(VARIABLE).min(1),
-  derived: z.array(DERIVED),
+  return z.strictObject({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    description: z.string(),
+    source: z.string(),
+    variables: z.array(VARIABLE).min(1),
+    derived: z.array(DERIVED),
+  });
 });
 
 /** "variables[3].bounds.min" from a zod issue path. */
@@ -198,7 +200,7 @@ function checkClause(
  * Throws InvalidInputError naming the path at fault.
  */
 export function parseSchema(json: unknown): Schema {
-  const result = SCHEMA.safeParse(json);
+  const result = schemaShape().safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     fail(formatPath(issue.path), issue.message);

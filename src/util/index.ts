@@ -13,3 +13,4 @@ export {
   MS_PER_DAY,
 } from './dates';
 export { packageRoot, packageFile } from './package-root';
+export { lazy, zod } from './lazy';

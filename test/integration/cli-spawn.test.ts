@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
+import { packageFile } from '../../src/util';
 import { builtCli } from '../support/built-cli';
 
 /**
@@ -78,3 +80,28 @@ it('serves FHIR until SIGTERM, then drains and exits 0', async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 }, 60_000);
+
+/** Loads a model through the built CLI's loader in a fresh process; says whether zod was loaded. */
+function loadInFreshProcess(modelPath: string | undefined): { hash: string; zodLoaded: boolean } {
+  const inputs = join(dirname(MAIN), 'inputs.js');
+  const script = `const m = require(${JSON.stringify(inputs)}).loadModel(${modelPath === undefined ? 'undefined' : JSON.stringify(modelPath)});
+process.stdout.write(JSON.stringify({ hash: m.hash, zodLoaded: Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]zod[\\/]/.test(k)) }));`;
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: tmpdir(), encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as { hash: string; zodLoaded: boolean };
+}
+
+it('compiles the shipped model without zod (the build validated those bytes), and validates any other file in full', () => {
+  const shipped = loadInFreshProcess(undefined);
+  expect(shipped.zodLoaded).toBe(false);
+  // The same JSON with one more byte is not the file the build validated: full validation, same model.
+  const dir = mkdtempSync(join(tmpdir(), 'synthfhir-model-'));
+  try {
+    const copy = join(dir, 'model.json');
+    writeFileSync(copy, readFileSync(packageFile('seeds', 'nhanes-2015-2016.model.json'), 'utf8') + '\n');
+    const other = loadInFreshProcess(copy);
+    expect(other).toEqual({ hash: shipped.hash, zodLoaded: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

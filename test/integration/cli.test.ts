@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { parseModel, sample } from '../../src/model';
+import { loadModel } from '../../src/cli/inputs';
+import { parseModel, prepareSampler, sample, sampleRowsAt } from '../../src/model';
 import type { Model } from '../../src/model';
-import { formatCsv, outputColumns, parseCsvTable, parseWhere, rowSatisfies } from '../../src/schema';
+import { csvField, formatCsv, outputColumns, parseCsvTable, parseWhere, rowSatisfies } from '../../src/schema';
 import { cli, memoryIo, SCHEMA_FILE, smallNhanesCsv } from './cli-support';
 
 /** The CLI in-process: fit a small model once, then sample/support against it. */
@@ -191,5 +192,22 @@ describe('zero support exits 3', () => {
     expect(JSON.parse(r.out)).toEqual({ probability: 0, effectiveRecords: 0 });
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^synthfhir: No training support for/);
+  });
+});
+
+describe('synthfhir sample CSV bytes', () => {
+  it('are csvField of every value, columns in order (the generated line writer and its caches change no byte)', async () => {
+    const n = 400;
+    const r = await cli(['sample', '--n', String(n), '--seed', '11']);
+    expect(r.code).toBe(0);
+    const shipped = loadModel(undefined);
+    const columns = outputColumns(shipped.schema);
+    const rowAt = sampleRowsAt(shipped, prepareSampler(shipped), 11);
+    const lines = Array.from({ length: n }, (_, i) => {
+      const row = rowAt(i);
+      return columns.map((c) => csvField(row[c])).join(',');
+    });
+    const expected = [columns.map((c) => csvField(c)).join(','), ...lines];
+    expect(r.out).toBe(expected.join('\n') + '\n');
   });
 });
