@@ -1,0 +1,213 @@
+import type { AnyEntry } from './entries';
+import { entryRange, PATIENT_MARK, type Column, type CompactIndex, type DictColumn, type TypeIndex } from './compact-index';
+import { matchValueTest } from './match';
+import type { Criterion, ValueTest } from './query';
+import { parseSearch, type ParsedSearch } from './parse-search';
+import { paramOf } from './registry';
+import { compareSortKeys, sortValue, type SortValue } from './sort';
+import type { SearchOptions, SearchRequest } from './types';
+
+/**
+ * A search answered over a CompactIndex. Criteria on indexed parameters are decided from the
+ * stored entries with the engine's own matcher (`matchValueTest`, entry by entry: a resource
+ * matches when one of its entries does, `:not` negates the whole, as match.ts defines), so the
+ * index can only be faster than the full engine, never different. What the index does not hold
+ * (composites, chains, `_has`, parameters without a column, `_sort` on them) is left to the
+ * engine over the patients the indexed criteria leave: `narrowed`.
+ */
+export type IndexPlan =
+  | { readonly kind: 'exact'; readonly parsed: ParsedSearch; readonly ordinals: ArrayLike<number> }
+  | {
+      readonly kind: 'narrowed';
+      readonly parsed: ParsedSearch;
+      /** Patients (ascending) holding every resource that may match. */
+      readonly patients: readonly number[];
+      /** The parameters the index could not decide (for a TOO_COSTLY message). */
+      readonly unindexed: readonly string[];
+    };
+
+type Pred = (k: number) => boolean;
+
+/** Test kinds decided by equality of whole strings: an owner-templated entry can only match patients named in the query. */
+const EQUALITY_KINDS: ReadonlySet<string> = new Set(['token', 'reference', 'reference-identifier', 'token-of-type']);
+
+/** A dictionary entry of a column for a patient: the entry itself, or its template instantiated. */
+function dictEntry(index: CompactIndex, col: DictColumn, d: number, patient: number): AnyEntry {
+  const slot = col.dict[d];
+  if ('entry' in slot) return slot.entry;
+  return JSON.parse(slot.template.split(PATIENT_MARK).join(index.naming.patientId(patient))) as AnyEntry;
+}
+
+/** Every entry of resource `k` of a column, as the engine's extract gives it. */
+export function entriesAt(index: CompactIndex, ti: TypeIndex, col: Column, k: number): AnyEntry[] {
+  const [s, e] = entryRange(col, k);
+  const out: AnyEntry[] = [];
+  for (let j = s; j < e; j++) {
+    if (col.kind === 'dict') out.push(dictEntry(index, col, col.ids[j], ti.patientOf[k]));
+    else out.push({ lo: col.lo[j], hi: col.hi[j], ...col.units[col.unit[j]] });
+  }
+  return out;
+}
+
+function queryStrings(test: ValueTest): string[] {
+  return test.values.flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v).filter((x): x is string => typeof x === 'string')));
+}
+
+interface Compiled {
+  readonly pred: Pred;
+  /** Candidate ordinals (ascending, a superset of the matches), when cheaper than a scan. */
+  readonly candidates?: () => Uint32Array;
+  readonly estimate: number;
+}
+
+/** A `value` criterion on a dictionary column. */
+function compileDict(index: CompactIndex, ti: TypeIndex, col: DictColumn, test: ValueTest): Compiled {
+  const negate = test.kind === 'token-not';
+  const positive: ValueTest = test.kind === 'token-not' ? { kind: 'token', values: test.values } : test;
+  // Per dictionary id: 0 no, 1 yes, 2 yes for the patients in `allowed`, 3 decide per resource.
+  const hit = new Uint8Array(col.dict.length);
+  const allowed = new Map<number, Set<number>>();
+  const named = EQUALITY_KINDS.has(positive.kind)
+    ? [...new Set(queryStrings(positive).flatMap((s) => index.naming.patientIndexesIn(s)))].filter((j) => j < index.patients)
+    : undefined;
+  col.dict.forEach((slot, d) => {
+    if ('entry' in slot) {
+      hit[d] = matchValueTest(positive, [slot.entry]) ? 1 : 0;
+    } else if (named !== undefined) {
+      const ok = new Set(named.filter((j) => matchValueTest(positive, [dictEntry(index, col, d, j)])));
+      if (ok.size > 0) {
+        hit[d] = 2;
+        allowed.set(d, ok);
+      }
+    } else {
+      hit[d] = 3;
+    }
+  });
+  const entryHits = (k: number): boolean => {
+    const [s, e] = entryRange(col, k);
+    for (let j = s; j < e; j++) {
+      const d = col.ids[j];
+      const h = hit[d];
+      if (h === 1) return true;
+      if (h === 2 && allowed.get(d)?.has(ti.patientOf[k]) === true) return true;
+      if (h === 3 && matchValueTest(positive, [dictEntry(index, col, d, ti.patientOf[k])])) return true;
+    }
+    return false;
+  };
+  const pred: Pred = negate ? (k) => !entryHits(k) : entryHits;
+  if (negate || hit.includes(3) || col.postings === undefined || col.postingStart === undefined) return { pred, estimate: ti.count };
+  const { postings, postingStart } = col;
+  const lists: Uint32Array[] = [];
+  hit.forEach((h, d) => {
+    if (h === 1) lists.push(postings.subarray(postingStart[d], postingStart[d + 1]));
+  });
+  const patients = [...new Set([...allowed.values()].flatMap((s) => [...s]))].sort((a, b) => a - b);
+  for (const j of patients) {
+    const from = ti.patientStart[j];
+    const to = ti.patientStart[j + 1];
+    lists.push(Uint32Array.from({ length: to - from }, (_, i) => from + i));
+  }
+  const estimate = lists.reduce((s, l) => s + l.length, 0);
+  return { pred, estimate, candidates: () => unionSorted(lists) };
+}
+
+/** A `value` criterion on an interval column: each entry rebuilt in one scratch object per unit. */
+function compileInterval(col: Extract<Column, { kind: 'interval' }>, ti: TypeIndex, test: ValueTest): Compiled {
+  const scratch = col.units.map((u) => ({ lo: 0, hi: 0, ...u }));
+  const pred: Pred = (k) => {
+    const [s, e] = entryRange(col, k);
+    for (let j = s; j < e; j++) {
+      const entry = scratch[col.unit[j]];
+      entry.lo = col.lo[j];
+      entry.hi = col.hi[j];
+      if (matchValueTest(test, [entry])) return true;
+    }
+    return false;
+  };
+  return { pred, estimate: ti.count };
+}
+
+function unionSorted(lists: readonly Uint32Array[]): Uint32Array {
+  if (lists.length === 1) return lists[0];
+  const all = new Uint32Array(lists.reduce((s, l) => s + l.length, 0));
+  let at = 0;
+  for (const l of lists) {
+    all.set(l, at);
+    at += l.length;
+  }
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i];
+  return all.subarray(0, n);
+}
+
+function compile(index: CompactIndex, ti: TypeIndex, c: Criterion): Compiled | undefined {
+  if (c.kind !== 'value' && c.kind !== 'missing') return undefined;
+  const col = ti.columns.get(c.def);
+  if (col === undefined) return undefined;
+  if (c.kind === 'missing') {
+    return {
+      pred: (k) => {
+        const [s, e] = entryRange(col, k);
+        return (e === s) === c.missing;
+      },
+      estimate: ti.count,
+    };
+  }
+  return col.kind === 'dict' ? compileDict(index, ti, col, c.test) : compileInterval(col, ti, c.test);
+}
+
+/** The id of resource `k` (from its `_id` column). */
+export function idAt(index: CompactIndex, ti: TypeIndex, k: number): string {
+  const def = paramOf(ti.type, '_id');
+  const col = def === undefined ? undefined : ti.columns.get(def);
+  if (col === undefined) return '';
+  const e = entriesAt(index, ti, col, k)[0] as { code?: string } | undefined;
+  return e?.code ?? '';
+}
+
+/** Plans (and, when the index decides everything, answers) a search over a compact index. */
+export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts: SearchOptions): IndexPlan {
+  const parsed = parseSearch(req, opts);
+  const ti = index.types.get(req.resourceType);
+  if (ti === undefined) return { kind: 'exact', parsed, ordinals: new Uint32Array(0) };
+  const compiled: Compiled[] = [];
+  const unindexed: string[] = [];
+  for (const c of parsed.criteria) {
+    const k = compile(index, ti, c);
+    if (k === undefined) unindexed.push(c.key);
+    else compiled.push(k);
+  }
+  const sortDefs = parsed.sort.map((s) => paramOf(req.resourceType, s.param));
+  const sortCols = sortDefs.map((d) => (d === undefined ? undefined : ti.columns.get(d)));
+  sortCols.forEach((c, i) => {
+    if (c === undefined) unindexed.push(`_sort=${parsed.sort[i].param}`);
+  });
+  const source = compiled.filter((c) => c.candidates !== undefined).sort((a, b) => a.estimate - b.estimate)[0];
+  const preds = compiled.map((c) => c.pred);
+  const matched: number[] = [];
+  const test = (k: number): void => {
+    for (const p of preds) if (!p(k)) return;
+    matched.push(k);
+  };
+  if (source?.candidates !== undefined) for (const k of source.candidates()) test(k);
+  else for (let k = 0; k < ti.count; k++) test(k);
+  if (unindexed.length > 0) {
+    const patients: number[] = [];
+    for (const k of matched) {
+      const p = ti.patientOf[k];
+      if (patients[patients.length - 1] !== p) patients.push(p);
+    }
+    return { kind: 'narrowed', parsed, patients, unindexed };
+  }
+  if (parsed.sort.length === 0) return { kind: 'exact', parsed, ordinals: matched };
+  const decorated = matched.map((k) => ({
+    k,
+    id: idAt(index, ti, k),
+    values: sortCols.map((col, i): SortValue =>
+      col === undefined ? undefined : sortValue(col.def.type, entriesAt(index, ti, col, k), parsed.sort[i].descending),
+    ),
+  }));
+  decorated.sort((a, b) => compareSortKeys(a, b, parsed.sort));
+  return { kind: 'exact', parsed, ordinals: decorated.map((d) => d.k) };
+}
