@@ -260,9 +260,9 @@ export async function cohortSearch(ctx: FhirContext, cohort: Cohort, type: strin
     const { matches, patients } = materialize(Array.from({ length: Math.max(0, end - offset) }, (_, i) => offset + i));
     return finishPage(ctx, cohort, req, parsed, matches, patients, { total, showTotal: true, offset });
   }
-  const plan = ctx.search.planIndexed(index, req, searchOptions(ctx));
+  const plan = ctx.search.planIndexed(index, req, searchOptions(ctx), offset + count);
   if (plan.kind === 'exact') {
-    const total = plan.ordinals.length;
+    const total = plan.total;
     const page = Array.prototype.slice.call(plan.ordinals, offset, offset + count) as number[];
     const { matches, patients } = materialize(page);
     return finishPage(ctx, cohort, req, parsed, matches, patients, { total, showTotal: true, offset });

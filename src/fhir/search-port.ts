@@ -20,7 +20,8 @@ export interface SearchPort {
   /** Parses and validates a search (the same 400s and warnings as executeSearch) without running it. */
   parseSearch(req: SearchRequest, opts: SearchOptions): ParsedSearch;
   /** A search over a cohort's compact index: exact ordinals, or the patients the engine must finish on. */
-  planIndexed(index: CompactIndex, req: SearchRequest, opts: SearchOptions): IndexPlan;
+  /** `needed`: how many of the first matches the page needs ordered (offset + count). */
+  planIndexed(index: CompactIndex, req: SearchRequest, opts: SearchOptions, needed?: number): IndexPlan;
   resolveIncludes(corpus: SearchCorpus, page: readonly Resource[], req: SearchRequest): readonly Resource[];
   searchParametersFor(type: string): readonly SearchParameterInfo[];
   /** `_include` values served for a type (CapabilityStatement searchInclude). */

@@ -19,8 +19,10 @@ import type { Resource } from './types';
 
 /** Marks the owner patient's id inside a templated entry's JSON. */
 export const PATIENT_MARK = '\u0000';
-/** "No entry" in a single-valued dictionary column. */
-export const NONE = 0xffffffff;
+/** Dictionary ids: 16 bits when the dictionary allows it, else 32. */
+export type Ids = Uint16Array | Uint32Array;
+/** Distinct (lo, hi, unit) triples an interval column may hold before it stores raw intervals instead. */
+const INTERVAL_DICT_CAP = 4096;
 
 /** Parameters without a fast path that are still indexed (through FHIRPath, at build). */
 const EXTRA_INDEXED: Readonly<Record<string, readonly string[]>> = {
@@ -75,26 +77,35 @@ class GrowF64 {
 /** One dictionary entry: an entry object, or the JSON template of one naming its owner patient. */
 export type DictEntry = { readonly entry: AnyEntry } | { readonly template: string };
 
-/** Entries of one parameter, dictionary-encoded. `offsets` absent: at most one entry per resource (`ids[k]` or NONE). */
+/** Entries of one parameter, dictionary-encoded. `offsets` absent: at most one entry per resource (`ids[k]`, or `none`). */
 export interface DictColumn {
   readonly kind: 'dict';
   readonly def: ParamDef;
   readonly offsets: Uint32Array | undefined;
-  readonly ids: Uint32Array;
+  readonly ids: Ids;
+  /** The id that means "no entry" in a single-valued column. */
+  readonly none: number;
   readonly dict: readonly DictEntry[];
   /** Inverted lists (ordinals ascending) per dictionary id, for token and reference columns: [start[d], start[d+1]). */
   readonly postingStart: Uint32Array | undefined;
   readonly postings: Uint32Array | undefined;
 }
 
-/** Dates, numbers, quantities: the interval of each entry and its unit part (dictionary). `offsets` absent: single-valued, `lo` NaN = none. */
+/**
+ * Dates, numbers, quantities: the interval of each entry and its unit part. Either raw (`ids`
+ * absent: `lo`/`hi`/`unit` per entry slot; single-valued: `lo` NaN = none) or, when few distinct
+ * intervals exist (`_lastUpdated`, lab values), a dictionary: slot j is `lo[ids[j]]`… (`none` = no
+ * entry). `unit` absent: every entry has unit 0. `offsets` absent: at most one entry per resource.
+ */
 export interface IntervalColumn {
   readonly kind: 'interval';
   readonly def: ParamDef;
   readonly offsets: Uint32Array | undefined;
+  readonly ids: Ids | undefined;
+  readonly none: number;
   readonly lo: Float64Array;
   readonly hi: Float64Array;
-  readonly unit: Uint32Array;
+  readonly unit: Ids | undefined;
   /** The non-interval fields of the entries (system, code, unit of a quantity; empty for dates). */
   readonly units: readonly Readonly<Record<string, string>>[];
 }
@@ -153,6 +164,9 @@ interface IntervalBuild {
   unit: GrowU32;
   unitKeys: Map<string, number>;
   units: Record<string, string>[];
+  /** Distinct (lo, hi, unit) → id, until INTERVAL_DICT_CAP is passed (then undefined: raw). */
+  triples: Map<string, number> | undefined;
+  tripleIds: GrowU32;
 }
 type ColumnBuild = DictBuild | IntervalBuild;
 
@@ -198,7 +212,7 @@ export class CompactIndexBuilder {
     if (t === undefined) {
       const columns: ColumnBuild[] = indexedParams(type).map((def): ColumnBuild =>
         INTERVAL_TYPES.has(def.type)
-          ? { kind: 'interval', def, counts: new GrowU32(), lo: new GrowF64(), hi: new GrowF64(), unit: new GrowU32(), unitKeys: new Map(), units: [] }
+          ? { kind: 'interval', def, counts: new GrowU32(), lo: new GrowF64(), hi: new GrowF64(), unit: new GrowU32(), unitKeys: new Map(), units: [], triples: new Map(), tripleIds: new GrowU32() }
           : { kind: 'dict', def, counts: new GrowU32(), ids: new GrowU32(), keys: new Map(), dict: [] },
       );
       // A type first met at patient i has no resources in patients 0..i-1 (nor in i so far).
@@ -220,6 +234,16 @@ export class CompactIndexBuilder {
     c.lo.push(lo);
     c.hi.push(hi);
     c.unit.push(u);
+    if (c.triples !== undefined) {
+      const k = `${lo}|${hi}|${u}`;
+      let t = c.triples.get(k);
+      if (t === undefined) {
+        t = c.triples.size;
+        c.triples.set(k, t);
+      }
+      c.tripleIds.push(t);
+      if (c.triples.size > INTERVAL_DICT_CAP) c.triples = undefined;
+    }
   }
 
   private addDict(c: DictBuild, e: AnyEntry, pid: string, pidRe: RegExp): void {
@@ -260,15 +284,27 @@ export class CompactIndexBuilder {
 const DICT_ENTRY_OVERHEAD_BYTES = 64;
 
 function columnBytes(c: Column): number {
-  const arrays =
-    c.kind === 'dict'
-      ? [c.offsets, c.ids, c.postingStart, c.postings]
-      : [c.offsets, c.lo, c.hi, c.unit];
+  const arrays = c.kind === 'dict' ? [c.offsets, c.ids, c.postingStart, c.postings] : [c.offsets, c.ids, c.lo, c.hi, c.unit];
   const dict =
     c.kind === 'dict'
       ? c.dict.reduce((s, d) => s + DICT_ENTRY_OVERHEAD_BYTES + 2 * ('template' in d ? d.template.length : JSON.stringify(d.entry).length), 0)
       : c.units.reduce((s, u) => s + DICT_ENTRY_OVERHEAD_BYTES + 2 * JSON.stringify(u).length, 0);
   return arrays.reduce((s, a) => s + (a?.byteLength ?? 0), 0) + dict;
+}
+
+/** Ids in the narrowest array that holds `max` and a "none" value above it. */
+function narrowIds(ids: ArrayLike<number>, max: number): { ids: Ids; none: number } {
+  if (max < 0xffff) return { ids: Uint16Array.from(ids), none: 0xffff };
+  return { ids: Uint32Array.from(ids), none: 0xffffffff };
+}
+
+/** Slot ids of a single-valued column: resource k's one id, or `none`. */
+function singleIds(ids: ArrayLike<number>, counts: Uint32Array, max: number): { ids: Ids; none: number } {
+  const out = narrowIds(new Uint32Array(counts.length), max);
+  out.ids.fill(out.none);
+  let j = 0;
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) out.ids[k] = ids[j++];
+  return out;
 }
 
 function finishColumn(c: ColumnBuild, count: number): Column {
@@ -280,30 +316,38 @@ function finishColumn(c: ColumnBuild, count: number): Column {
     for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k] + counts[k];
   }
   if (c.kind === 'interval') {
-    let lo = c.lo.done();
-    let hi = c.hi.done();
-    let unit = c.unit.done();
+    const base = { kind: 'interval' as const, def: c.def, offsets, units: c.units };
+    const rawLo = c.lo.done();
+    const rawHi = c.hi.done();
+    const rawUnit = c.unit.done();
+    if (c.triples !== undefined) {
+      // Few distinct intervals: a dictionary of them, and 16-bit ids per slot.
+      const n = c.triples.size;
+      const [lo, hi, unit] = [new Float64Array(n), new Float64Array(n), new Uint32Array(n)];
+      const tripleIds = c.tripleIds.done();
+      tripleIds.forEach((t, j) => {
+        [lo[t], hi[t], unit[t]] = [rawLo[j], rawHi[j], rawUnit[j]];
+      });
+      const ids = single ? singleIds(tripleIds, counts, n) : narrowIds(tripleIds, n);
+      return { ...base, ...ids, lo, hi, unit: c.units.length <= 1 ? undefined : narrowIds(unit, c.units.length).ids };
+    }
+    let [lo, hi, unit] = [rawLo, rawHi, rawUnit];
     if (single) {
-      const [l, h, u] = [new Float64Array(count).fill(NaN), new Float64Array(count), new Uint32Array(count)];
+      [lo, hi, unit] = [new Float64Array(count).fill(NaN), new Float64Array(count), new Uint32Array(count)];
       let j = 0;
       for (let k = 0; k < count; k++) {
         if (counts[k] === 0) continue;
-        [l[k], h[k], u[k]] = [lo[j], hi[j], unit[j]];
+        [lo[k], hi[k], unit[k]] = [rawLo[j], rawHi[j], rawUnit[j]];
         j++;
       }
-      [lo, hi, unit] = [l, h, u];
     }
-    return { kind: 'interval', def: c.def, offsets, lo, hi, unit, units: c.units };
+    return { ...base, ids: undefined, none: 0, lo, hi, unit: c.units.length <= 1 ? undefined : narrowIds(unit, c.units.length).ids };
   }
-  let ids = c.ids.done();
-  if (single) {
-    const s = new Uint32Array(count).fill(NONE);
-    let j = 0;
-    for (let k = 0; k < count; k++) if (counts[k] > 0) s[k] = ids[j++];
-    ids = s;
-  }
-  const col: DictColumn = { kind: 'dict', def: c.def, offsets, ids, dict: c.dict, postingStart: undefined, postings: undefined };
-  return c.def.type === 'token' || c.def.type === 'reference' ? withPostings(col, count) : col;
+  const raw = c.ids.done();
+  const ids = single ? singleIds(raw, counts, c.dict.length) : narrowIds(raw, c.dict.length);
+  const col: DictColumn = { kind: 'dict', def: c.def, offsets, ...ids, dict: c.dict, postingStart: undefined, postings: undefined };
+  // Inverted lists narrow token and reference searches; a one-entry dictionary has nothing to narrow.
+  return (c.def.type === 'token' || c.def.type === 'reference') && c.dict.length > 1 ? withPostings(col, count) : col;
 }
 
 /** Adds inverted lists (ordinals ascending, each once per dictionary id) to a dictionary column. */
@@ -339,7 +383,7 @@ function withPostings(col: DictColumn, count: number): DictColumn {
 /** The entry slots [start, end) of resource `k` in a column. */
 export function entryRange(c: Column, k: number): [number, number] {
   if (c.offsets !== undefined) return [c.offsets[k], c.offsets[k + 1]];
-  const present = c.kind === 'dict' ? c.ids[k] !== NONE : !Number.isNaN(c.lo[k]);
+  const present = c.ids !== undefined ? c.ids[k] !== c.none : c.kind === 'interval' && !Number.isNaN(c.lo[k]);
   return present ? [k, k + 1] : [k, k];
 }
 

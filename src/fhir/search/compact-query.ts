@@ -4,8 +4,8 @@ import { matchValueTest } from './match';
 import type { Criterion, ValueTest } from './query';
 import { parseSearch, type ParsedSearch } from './parse-search';
 import { paramOf } from './registry';
-import { compareSortKeys, sortValue, type SortValue } from './sort';
-import type { SearchOptions, SearchRequest } from './types';
+import { compareIds, compareSortValue, sortValue, type SortValue } from './sort';
+import type { SearchOptions, SearchRequest, SortKey } from './types';
 
 /**
  * A search answered over a CompactIndex. Criteria on indexed parameters are decided from the
@@ -16,7 +16,13 @@ import type { SearchOptions, SearchRequest } from './types';
  * engine over the patients the indexed criteria leave: `narrowed`.
  */
 export type IndexPlan =
-  | { readonly kind: 'exact'; readonly parsed: ParsedSearch; readonly ordinals: ArrayLike<number> }
+  | {
+      readonly kind: 'exact';
+      readonly parsed: ParsedSearch;
+      /** Matches in result order: all of them, or (sorted searches) at least the first `needed`. */
+      readonly ordinals: ArrayLike<number>;
+      readonly total: number;
+    }
   | {
       readonly kind: 'narrowed';
       readonly parsed: ParsedSearch;
@@ -31,11 +37,34 @@ type Pred = (k: number) => boolean;
 /** Test kinds decided by equality of whole strings: an owner-templated entry can only match patients named in the query. */
 const EQUALITY_KINDS: ReadonlySet<string> = new Set(['token', 'reference', 'reference-identifier', 'token-of-type']);
 
+/** Stands for the owner patient's id in a parsed template (JSON cannot carry PATIENT_MARK raw). */
+const TOKEN = '\u0000pid\u0000';
+const parsedTemplates = new WeakMap<DictColumn, Map<number, unknown>>();
+
+/** A copy of `v` with TOKEN replaced by `pid` in every string. */
+function instantiate(v: unknown, pid: string): unknown {
+  if (typeof v === 'string') return v.includes(TOKEN) ? v.split(TOKEN).join(pid) : v;
+  if (Array.isArray(v)) return v.map((x) => instantiate(x, pid));
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = instantiate(x, pid);
+    return out;
+  }
+  return v;
+}
+
 /** A dictionary entry of a column for a patient: the entry itself, or its template instantiated. */
 function dictEntry(index: CompactIndex, col: DictColumn, d: number, patient: number): AnyEntry {
   const slot = col.dict[d];
   if ('entry' in slot) return slot.entry;
-  return JSON.parse(slot.template.split(PATIENT_MARK).join(index.naming.patientId(patient))) as AnyEntry;
+  let cache = parsedTemplates.get(col);
+  if (cache === undefined) parsedTemplates.set(col, (cache = new Map<number, unknown>()));
+  let parsed = cache.get(d);
+  if (parsed === undefined) {
+    parsed = JSON.parse(slot.template.split(PATIENT_MARK).join(JSON.stringify(TOKEN).slice(1, -1))) as unknown;
+    cache.set(d, parsed);
+  }
+  return instantiate(parsed, index.naming.patientId(patient)) as AnyEntry;
 }
 
 /** Every entry of resource `k` of a column, as the engine's extract gives it. */
@@ -44,7 +73,10 @@ export function entriesAt(index: CompactIndex, ti: TypeIndex, col: Column, k: nu
   const out: AnyEntry[] = [];
   for (let j = s; j < e; j++) {
     if (col.kind === 'dict') out.push(dictEntry(index, col, col.ids[j], ti.patientOf[k]));
-    else out.push({ lo: col.lo[j], hi: col.hi[j], ...col.units[col.unit[j]] });
+    else {
+      const v = col.ids === undefined ? j : col.ids[j];
+      out.push({ lo: col.lo[v], hi: col.hi[v], ...col.units[col.unit === undefined ? 0 : col.unit[v]] });
+    }
   }
   return out;
 }
@@ -114,13 +146,19 @@ function compileDict(index: CompactIndex, ti: TypeIndex, col: DictColumn, test: 
 /** A `value` criterion on an interval column: each entry rebuilt in one scratch object per unit. */
 function compileInterval(col: Extract<Column, { kind: 'interval' }>, ti: TypeIndex, test: ValueTest): Compiled {
   const scratch = col.units.map((u) => ({ lo: 0, hi: 0, ...u }));
+  const { ids, unit } = col;
+  const matchAt = (v: number): boolean => {
+    const entry = scratch[unit === undefined ? 0 : unit[v]];
+    entry.lo = col.lo[v];
+    entry.hi = col.hi[v];
+    return matchValueTest(test, [entry]);
+  };
+  // A dictionary column decides each distinct interval once.
+  const memo = ids === undefined ? undefined : Uint8Array.from(col.lo, (_, v) => (matchAt(v) ? 1 : 0));
   const pred: Pred = (k) => {
     const [s, e] = entryRange(col, k);
     for (let j = s; j < e; j++) {
-      const entry = scratch[col.unit[j]];
-      entry.lo = col.lo[j];
-      entry.hi = col.hi[j];
-      if (matchValueTest(test, [entry])) return true;
+      if (ids !== undefined && memo !== undefined ? memo[ids[j]] === 1 : matchAt(j)) return true;
     }
     return false;
   };
@@ -167,10 +205,10 @@ export function idAt(index: CompactIndex, ti: TypeIndex, k: number): string {
 }
 
 /** Plans (and, when the index decides everything, answers) a search over a compact index. */
-export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts: SearchOptions): IndexPlan {
+export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts: SearchOptions, needed = Infinity): IndexPlan {
   const parsed = parseSearch(req, opts);
   const ti = index.types.get(req.resourceType);
-  if (ti === undefined) return { kind: 'exact', parsed, ordinals: new Uint32Array(0) };
+  if (ti === undefined) return { kind: 'exact', parsed, ordinals: new Uint32Array(0), total: 0 };
   const compiled: Compiled[] = [];
   const unindexed: string[] = [];
   for (const c of parsed.criteria) {
@@ -200,14 +238,98 @@ export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts:
     }
     return { kind: 'narrowed', parsed, patients, unindexed };
   }
-  if (parsed.sort.length === 0) return { kind: 'exact', parsed, ordinals: matched };
-  const decorated = matched.map((k) => ({
-    k,
-    id: idAt(index, ti, k),
-    values: sortCols.map((col, i): SortValue =>
-      col === undefined ? undefined : sortValue(col.def.type, entriesAt(index, ti, col, k), parsed.sort[i].descending),
-    ),
-  }));
-  decorated.sort((a, b) => compareSortKeys(a, b, parsed.sort));
-  return { kind: 'exact', parsed, ordinals: decorated.map((d) => d.k) };
+  if (parsed.sort.length === 0) return { kind: 'exact', parsed, ordinals: matched, total: matched.length };
+  const cols = sortCols.filter((c): c is Column => c !== undefined);
+  return { kind: 'exact', parsed, ordinals: sortOrdinals(index, ti, matched, parsed.sort, cols, needed), total: matched.length };
+}
+
+/** Each matched resource's value for one sort key (sort.ts `sortValue`, from the columns). */
+function keyValues(index: CompactIndex, ti: TypeIndex, col: Column, matched: readonly number[], descending: boolean): SortValue[] {
+  const better = (v: string | number, best: SortValue): boolean => best === undefined || (descending ? v > best : v < best);
+  const perDict =
+    col.kind === 'dict'
+      ? col.dict.map((slot) => ('entry' in slot ? sortValue(col.def.type, [slot.entry], descending) : null))
+      : undefined;
+  return matched.map((k) => {
+    const [s, e] = entryRange(col, k);
+    let best: SortValue;
+    for (let j = s; j < e; j++) {
+      if (col.kind === 'interval') {
+        const v = col.lo[col.ids === undefined ? j : col.ids[j]];
+        if (better(v, best)) best = v;
+        continue;
+      }
+      const v = perDict?.[col.ids[j]];
+      if (v === null) return sortValue(col.def.type, entriesAt(index, ti, col, k), descending); // owner-templated: per resource
+      if (v !== undefined && better(v, best)) best = v;
+    }
+    return best;
+  });
+}
+
+/**
+ * The matches in `_sort` order (sort.ts's comparator: keys, missing last, then id). Only the first
+ * `needed` are ordered when that is a small part of the matches (a bounded heap), so a page of a
+ * large result set costs one pass.
+ */
+function sortOrdinals(
+  index: CompactIndex,
+  ti: TypeIndex,
+  matched: readonly number[],
+  keys: readonly SortKey[],
+  cols: readonly Column[],
+  needed: number,
+): number[] {
+  const values = cols.map((col, i) => keyValues(index, ti, col, matched, keys[i].descending));
+  const ids = new Map<number, string>();
+  const idOf = (i: number): string => {
+    let id = ids.get(i);
+    if (id === undefined) ids.set(i, (id = idAt(index, ti, matched[i])));
+    return id;
+  };
+  const cmp = (a: number, b: number): number => {
+    for (let i = 0; i < keys.length; i++) {
+      const c = compareSortValue(values[i][a], values[i][b], keys[i].descending);
+      if (c !== 0) return c;
+    }
+    return compareIds(idOf(a), idOf(b));
+  };
+  const n = matched.length;
+  let order: number[];
+  if (needed * 4 >= n) {
+    order = Array.from({ length: n }, (_, i) => i).sort(cmp);
+  } else {
+    // Max-heap (by cmp) of the best `needed` seen so far: the worst of them on top.
+    const heap: number[] = [];
+    const down = (at: number): void => {
+      for (;;) {
+        const [l, r] = [2 * at + 1, 2 * at + 2];
+        let worst = at;
+        if (l < heap.length && cmp(heap[l], heap[worst]) > 0) worst = l;
+        if (r < heap.length && cmp(heap[r], heap[worst]) > 0) worst = r;
+        if (worst === at) return;
+        [heap[at], heap[worst]] = [heap[worst], heap[at]];
+        at = worst;
+      }
+    };
+    const up = (at: number): void => {
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (cmp(heap[at], heap[parent]) <= 0) return;
+        [heap[at], heap[parent]] = [heap[parent], heap[at]];
+        at = parent;
+      }
+    };
+    for (let i = 0; i < n; i++) {
+      if (heap.length < needed) {
+        heap.push(i);
+        up(heap.length - 1);
+      } else if (cmp(i, heap[0]) < 0) {
+        heap[0] = i;
+        down(0);
+      }
+    }
+    order = heap.sort(cmp);
+  }
+  return order.map((i) => matched[i]);
 }

@@ -75,6 +75,20 @@ export function sortResources(
   return decorated.map((d) => d.r);
 }
 
+/** One key's order: missing last either way, else by value in the key's direction (0 on a tie). */
+export function compareSortValue(x: SortValue, y: SortValue, descending: boolean): number {
+  if (x === undefined && y === undefined) return 0;
+  if (x === undefined) return 1;
+  if (y === undefined) return -1;
+  const c = compareValues(x, y);
+  return descending ? -c : c;
+}
+
+/** The last tie-break of `_sort`: ids ascending. */
+export function compareIds(a: string, b: string): number {
+  return compareValues(a, b);
+}
+
 /** The order of `_sort`: key by key (missing last either way), then id ascending. Shared by every corpus kind. */
 export function compareSortKeys(
   a: { readonly id: string; readonly values: readonly SortValue[] },
@@ -82,12 +96,8 @@ export function compareSortKeys(
   keys: readonly SortKey[],
 ): number {
   for (let i = 0; i < keys.length; i++) {
-    const [x, y] = [a.values[i], b.values[i]];
-    if (x === undefined && y === undefined) continue;
-    if (x === undefined) return 1;
-    if (y === undefined) return -1;
-    const c = compareValues(x, y);
-    if (c !== 0) return keys[i].descending ? -c : c;
+    const c = compareSortValue(a.values[i], b.values[i], keys[i].descending);
+    if (c !== 0) return c;
   }
-  return compareValues(a.id, b.id);
+  return compareIds(a.id, b.id);
 }
