@@ -147,6 +147,23 @@ function entriesOf(def: ParamDef, r: Resource): readonly AnyEntry[] {
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Separators of an entry's dictionary key (never in FHIR strings): between fields, and name from value. */
+const FIELD = '\u0001';
+const VALUE = '\u0002';
+
+/** A dictionary key equal for equal entries: flat string fields joined (cheaper than JSON), else JSON. */
+function entryKey(e: AnyEntry): string {
+  if (typeof e === 'string') return `${VALUE}${e}${FIELD}`;
+  let key = '';
+  const o = e as unknown as Readonly<Record<string, unknown>>;
+  for (const name in o) {
+    const v = o[name];
+    if (typeof v !== 'string') return JSON.stringify(e);
+    key += `${name}${VALUE}${v}${FIELD}`;
+  }
+  return key;
+}
+
 interface DictBuild {
   kind: 'dict';
   def: ParamDef;
@@ -189,7 +206,7 @@ export class CompactIndexBuilder {
   addPatient(index: number, resources: readonly Resource[]): void {
     if (index !== this.patients) throw new Error(`patients must be added in index order: got ${index}, expected ${this.patients}`);
     const pid = this.naming.patientId(index);
-    const pidRe = new RegExp(`(["/])${escapeRe(pid)}(?=["/-])`, 'g');
+    const pidRe = new RegExp(`(^|[${FIELD}${VALUE}"/])${escapeRe(pid)}(?=$|[${FIELD}"/-])`, 'g');
     for (const t of this.types.values()) t.patientStart.push(t.patientOf.n);
     resources.forEach((r, pos) => {
       const t = this.typeBuild(r.resourceType);
@@ -247,13 +264,13 @@ export class CompactIndexBuilder {
   }
 
   private addDict(c: DictBuild, e: AnyEntry, pid: string, pidRe: RegExp): void {
-    const json = JSON.stringify(e);
-    const templated = TEMPLATED_TYPES.has(c.def.type) && json.includes(pid);
-    const key = templated ? json.replace(pidRe, `$1${PATIENT_MARK}`) : json;
+    const raw = entryKey(e);
+    const key = TEMPLATED_TYPES.has(c.def.type) && raw.includes(pid) ? raw.replace(pidRe, `$1${PATIENT_MARK}`) : raw;
     let d = c.keys.get(key);
     if (d === undefined) {
       d = c.dict.length;
-      c.dict.push(key.includes(PATIENT_MARK) ? { template: key } : { entry: e });
+      // The key and the JSON hold the same strings between the same boundaries: templated alike.
+      c.dict.push(key.includes(PATIENT_MARK) ? { template: JSON.stringify(e).replace(pidRe, `$1${PATIENT_MARK}`) } : { entry: e });
       c.keys.set(key, d);
     }
     c.ids.push(d);
