@@ -103,7 +103,7 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_RECORD_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(32 * 2 ** 20),
   // 16 MiB of serialized read bodies (about 1-3 KB each): ~8,000 resources answered without the router.
   SYNTHFHIR_BODY_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(16 * 2 ** 20),
-  // 100,000 patients: about 1.1 GB of compact index (11 KB per patient, bench/search.ts).
+  // 100,000 patients: about 0.7 GB of compact index (7 KB per patient, bench/search-index.ts).
   SYNTHFHIR_MAX_UNSCOPED_PATIENTS: intIn(1, 10_000_000).default(100_000),
   // 1.5 GiB: the index of a 100,000-patient cohort and a smaller one.
   SYNTHFHIR_INDEX_CACHE_BYTES: intIn(0, 256 * 2 ** 30).default(1536 * 2 ** 20),

@@ -233,7 +233,11 @@ export async function cohortSearch(ctx: FhirContext, cohort: Cohort, type: strin
   const wantsTotal = parsed.summary === 'count' || params.some(([k, v]) => k === '_total' && v === 'accurate');
   const ready = ctx.corpora.readyIndex(cohort);
   if (browse && type === 'Patient') return browsePatients(ctx, cohort, req, parsed, offset);
-  if (browse && ready === undefined && !(wantsTotal && cohort.spec.size <= ctx.corpora.maxUnscopedPatients)) {
+  // Small cohorts are indexed while the search waits (totals known); larger ones are walked until
+  // their index is ready — unless the request asks for the total, which only the index knows.
+  const indexable = cohort.spec.size <= ctx.corpora.maxUnscopedPatients;
+  const cheap = indexable && cohort.spec.size <= ctx.corpora.waitPatients;
+  if (browse && ready === undefined && !cheap && !(wantsTotal && indexable)) {
     if (wantsTotal) ctx.corpora.checkUnscoped(cohort, `the total of ${type} (_total=accurate, _summary=count)`);
     return browseWalk(ctx, cohort, req, parsed, offset, cursor);
   }

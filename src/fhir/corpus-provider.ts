@@ -10,9 +10,9 @@ import type { Logger } from './types';
 /**
  * Default largest cohort an unscoped search (one not limited to given patients) may run over: its
  * compact index (src/fhir/search/compact-index.ts) holds the search entries of every resource in
- * typed arrays, measured at about 11 KB per patient on the NHANES default model with a 3-year
- * look-back (bench/search.ts prints the figure); 100,000 patients is about 1.1 GB, built in the
- * background once. Beyond that a search must be scoped by patient (`subject=`, `patient=`, `_id=`);
+ * typed arrays, measured at about 7 KB per patient on the NHANES default model with a 3-year
+ * look-back (bench/search-index.ts prints the figure); 100,000 patients is about 0.7 GB, built in
+ * the background once. Beyond that a search must be scoped by patient (`subject=`, `patient=`, `_id=`);
  * browsing (no criteria) works on any cohort size. Config: SYNTHFHIR_MAX_UNSCOPED_PATIENTS.
  */
 export const MAX_UNSCOPED_COHORT_SIZE = 100_000;
@@ -25,6 +25,11 @@ export const DEFAULT_INDEX_CACHE_BYTES = 1536 * 2 ** 20;
 export const INDEX_WAIT_PATIENTS = 5_000;
 /** Patients generated between yields to the event loop while an index is built. */
 const BUILD_CHUNK_PATIENTS = 25;
+/**
+ * Bytes an index is expected to take per patient (7.0 KB measured on the default model, with room),
+ * to refuse before building an index the cache could not keep.
+ */
+const ESTIMATED_INDEX_BYTES_PER_PATIENT = 8 * 1024;
 /** Progress is logged every this many patients. */
 const PROGRESS_EVERY_PATIENTS = 10_000;
 /** Records regenerated through the record LRU below this many patients; above, they would only churn it. */
@@ -76,6 +81,7 @@ export class CorpusProvider {
   private readonly recordCorpora = new WeakMap<RecordLike, ResourceCorpus>();
   readonly maxUnscopedPatients: number;
   readonly waitPatients: number;
+  private readonly indexCacheBytes: number;
   private readonly logger: Logger | undefined;
 
   constructor(
@@ -84,7 +90,8 @@ export class CorpusProvider {
   ) {
     this.maxUnscopedPatients = options.maxUnscopedPatients ?? MAX_UNSCOPED_COHORT_SIZE;
     this.waitPatients = options.waitPatients ?? INDEX_WAIT_PATIENTS;
-    this.indexes = new LruCache({ maxEntries: 16, maxBytes: options.indexCacheBytes ?? DEFAULT_INDEX_CACHE_BYTES });
+    this.indexCacheBytes = options.indexCacheBytes ?? DEFAULT_INDEX_CACHE_BYTES;
+    this.indexes = new LruCache({ maxEntries: 16, maxBytes: this.indexCacheBytes });
     this.logger = options.logger;
   }
 
@@ -113,6 +120,16 @@ export class CorpusProvider {
     }
   }
 
+  /** TOO_COSTLY when a cohort's index would not fit the index cache (it would be rebuilt for every search). */
+  private checkFits(cohort: Cohort): void {
+    const estimate = cohort.spec.size * ESTIMATED_INDEX_BYTES_PER_PATIENT;
+    if (estimate > this.indexCacheBytes) {
+      throw new SynthfhirError('TOO_COSTLY', {
+        detail: `The search index of cohort ${cohort.id} (${cohort.spec.size} patients, about ${Math.ceil(estimate / 2 ** 20)} MiB) would not fit SYNTHFHIR_INDEX_CACHE_BYTES (${Math.floor(this.indexCacheBytes / 2 ** 20)} MiB); scope the search to patients (subject=, patient= or _id=).`,
+      });
+    }
+  }
+
   /** The index of a cohort when built on this replica, else undefined (nothing started). */
   readyIndex(cohort: Cohort): CompactIndex | undefined {
     return this.indexes.get(cohort.id);
@@ -123,6 +140,7 @@ export class CorpusProvider {
     const ready = this.indexes.get(cohort.id);
     if (ready !== undefined) return { state: 'ready', index: ready };
     this.checkUnscoped(cohort);
+    this.checkFits(cohort);
     let b = this.building.get(cohort.id);
     if (b === undefined) {
       const entry: Building = { done: 0, total: cohort.spec.size, startedMs: performance.now(), promise: undefined as unknown as Promise<CompactIndex> };
