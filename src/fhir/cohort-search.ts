@@ -1,10 +1,11 @@
 import type { Cohort } from '../cohort';
+import { LruCache } from '../cohort';
 import { InvalidInputError, SynthfhirError } from '../errors';
 import { invariant } from '../util';
 
 import type { FhirContext } from './context';
 import type { ResourceCorpus } from './resource-corpus';
-import type { CompactIndex, ParsedSearch, SearchRequest } from './search-port';
+import type { CompactIndex, IndexPlan, ParsedSearch, SearchRequest } from './search-port';
 import type { Resource } from './types';
 
 /** FHIR search query pairs, in order, repeats kept (repeat = AND). */
@@ -50,6 +51,13 @@ export const MAX_WALK_PATIENTS = 1_000;
  * hold (composites, chains, `_has`, parameters without a column): about 1.2 s of one core.
  */
 export const MAX_SLOW_PATH_PATIENTS = 2_000;
+/**
+ * Bytes of complete match lists kept per cohort index, so the next pages of a search (and the same
+ * search again) skip the columns: 4 bytes per match, e.g. 16 MiB ≈ 4 M matches.
+ */
+const MATCH_CACHE_BYTES = 16 * 2 ** 20;
+/** Result parameters that do not change which resources match, nor their order. */
+const PAGE_PARAMS: ReadonlySet<string> = new Set(['_count', '_offset', '_summary', '_elements', '_total', '_format', '_pretty', CURSOR_PARAM]);
 /** Retry-After bounds (seconds) while an index is being built. */
 const RETRY_AFTER_MIN_SECONDS = 1;
 const RETRY_AFTER_MAX_SECONDS = 600;
@@ -201,6 +209,26 @@ function browseWalk(ctx: FhirContext, cohort: Cohort, req: SearchRequest, parsed
   });
 }
 
+const matchCaches = new WeakMap<CompactIndex, LruCache<string, IndexPlan>>();
+
+/**
+ * A plan from the per-index match cache, else computed (and kept when it lists every match in
+ * order). The key is the type and every parameter that decides matches or order, as given.
+ */
+function cachedPlan(index: CompactIndex, req: SearchRequest, compute: () => IndexPlan): IndexPlan {
+  const key = JSON.stringify([
+    req.resourceType,
+    req.params.filter(([k]) => !PAGE_PARAMS.has(k) && !k.startsWith('_include') && !k.startsWith('_revinclude')),
+  ]);
+  let cache = matchCaches.get(index);
+  if (cache === undefined) matchCaches.set(index, (cache = new LruCache<string, IndexPlan>({ maxEntries: 256, maxBytes: MATCH_CACHE_BYTES })));
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const plan = compute();
+  if (plan.kind === 'exact' && plan.ordinals.length === plan.total) cache.set(key, plan, 4 * plan.total + 256);
+  return plan;
+}
+
 /** The cohort's index: built, awaited (small cohorts), or 503 + Retry-After while a large one builds. */
 async function indexOf(ctx: FhirContext, cohort: Cohort): Promise<CompactIndex> {
   const state = ctx.corpora.indexState(cohort);
@@ -264,7 +292,7 @@ export async function cohortSearch(ctx: FhirContext, cohort: Cohort, type: strin
     const { matches, patients } = materialize(Array.from({ length: Math.max(0, end - offset) }, (_, i) => offset + i));
     return finishPage(ctx, cohort, req, parsed, matches, patients, { total, showTotal: true, offset });
   }
-  const plan = ctx.search.planIndexed(index, req, searchOptions(ctx), offset + count);
+  const plan = cachedPlan(index, req, () => ctx.search.planIndexed(index, req, searchOptions(ctx), offset + count));
   if (plan.kind === 'exact') {
     const total = plan.total;
     const page = Array.prototype.slice.call(plan.ordinals, offset, offset + count) as number[];

@@ -123,12 +123,15 @@ describe('the compact index answers as the full engine', () => {
   let pid: string;
   let encounterId: string;
   let identifier: string;
-  beforeAll(() => {
+  let nonEmpty = 0;
+  beforeAll(async () => {
+    // Built here (once, waited for), so that no single comparison pays for it.
+    await app.corpora.compactIndex(app.defaultCohort);
     const p = full.resources('Patient')[17];
     pid = p.id!;
     encounterId = full.byPatient('Encounter', pid)[1].id!;
     identifier = ((p as { identifier?: { value?: string }[] }).identifier ?? [])[0]?.value ?? 'none';
-  });
+  }, 300_000);
 
   const table: ReadonlyArray<readonly [string, () => string]> = [
     // tokens, prefixes, quantities, multiple values, AND repeats, modifiers
@@ -168,25 +171,25 @@ describe('the compact index answers as the full engine', () => {
     ['MedicationRequest', () => 'status=active&_count=10'],
     ['MedicationRequest', () => '_sort=-authoredon&_count=10&_include=MedicationRequest:encounter'],
     // Criteria the index does not hold: finished by the engine over the narrowed patients.
-    ['Observation', () => 'code-value-quantity=4548-4$gt6.5&_count=20'],
+    ['Observation', () => 'code=4548-4&code-value-quantity=4548-4$gt6.5&_count=20'],
     ['Observation', () => 'patient.gender=female&code=4548-4&_count=20'],
     ['Patient', () => '_has:Observation:patient:code=4548-4&_count=20'],
     ['Observation', () => 'code=4548-4&interpretation=H&_count=20'],
-    ['Observation', () => 'code=8867-4&_sort=combo-code&_count=5'],
+    ['Observation', () => 'code=2345-7&_sort=combo-code&_count=5'],
   ];
 
   test.each(table.map(([type, q], i) => [i, type, q] as const))('#%d %s', async (_i, type, q) => {
     const query = q();
     const server = await viaServer(type, query);
     const reference = viaFullCorpus(type, query);
+    if (reference.matches.length > 0) nonEmpty += 1;
     expect({ query, status: server.status, total: server.total, matches: server.matches, includes: server.includes }).toEqual({
       query,
       ...reference,
     });
-  }, 60_000);
+  }, 120_000);
 
   test('the comparisons mean something: most queries match, and the index answered them', () => {
-    const nonEmpty = table.filter(([type, q]) => viaFullCorpus(type, q()).matches.length > 0).length;
     expect(nonEmpty).toBeGreaterThanOrEqual(table.length - 8);
     expect(app.corpora.readyIndex(app.defaultCohort)).not.toBeUndefined();
   });

@@ -238,9 +238,9 @@ export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts:
     }
     return { kind: 'narrowed', parsed, patients, unindexed };
   }
-  if (parsed.sort.length === 0) return { kind: 'exact', parsed, ordinals: matched, total: matched.length };
+  if (parsed.sort.length === 0) return { kind: 'exact', parsed, ordinals: Uint32Array.from(matched), total: matched.length };
   const cols = sortCols.filter((c): c is Column => c !== undefined);
-  return { kind: 'exact', parsed, ordinals: sortOrdinals(index, ti, matched, parsed.sort, cols, needed), total: matched.length };
+  return { kind: 'exact', parsed, ordinals: Uint32Array.from(sortOrdinals(index, ti, matched, parsed.sort, cols, needed)), total: matched.length };
 }
 
 /** Each matched resource's value for one sort key (sort.ts `sortValue`, from the columns). */
