@@ -397,6 +397,18 @@ function withPostings(col: DictColumn, count: number): DictColumn {
   return { ...col, postingStart: sizes, postings };
 }
 
+/** The first entry slot of resource `k` in a column (no allocation: hot loops use these two). */
+export function entryStart(c: Column, k: number): number {
+  return c.offsets !== undefined ? c.offsets[k] : k;
+}
+
+/** One past the last entry slot of resource `k` in a column. */
+export function entryEnd(c: Column, k: number): number {
+  if (c.offsets !== undefined) return c.offsets[k + 1];
+  const present = c.ids !== undefined ? c.ids[k] !== c.none : c.kind === 'interval' && !Number.isNaN(c.lo[k]);
+  return present ? k + 1 : k;
+}
+
 /** The entry slots [start, end) of resource `k` in a column. */
 export function entryRange(c: Column, k: number): [number, number] {
   if (c.offsets !== undefined) return [c.offsets[k], c.offsets[k + 1]];

@@ -1,5 +1,5 @@
 import type { AnyEntry } from './entries';
-import { entryRange, PATIENT_MARK, type Column, type CompactIndex, type DictColumn, type TypeIndex } from './compact-index';
+import { entryEnd, entryStart, PATIENT_MARK, type Column, type CompactIndex, type DictColumn, type TypeIndex } from './compact-index';
 import { matchValueTest } from './match';
 import type { Criterion, ValueTest } from './query';
 import { parseSearch, type ParsedSearch } from './parse-search';
@@ -69,7 +69,8 @@ function dictEntry(index: CompactIndex, col: DictColumn, d: number, patient: num
 
 /** Every entry of resource `k` of a column, as the engine's extract gives it. */
 export function entriesAt(index: CompactIndex, ti: TypeIndex, col: Column, k: number): AnyEntry[] {
-  const [s, e] = entryRange(col, k);
+  const s = entryStart(col, k);
+    const e = entryEnd(col, k);
   const out: AnyEntry[] = [];
   for (let j = s; j < e; j++) {
     if (col.kind === 'dict') out.push(dictEntry(index, col, col.ids[j], ti.patientOf[k]));
@@ -116,7 +117,8 @@ function compileDict(index: CompactIndex, ti: TypeIndex, col: DictColumn, test: 
     }
   });
   const entryHits = (k: number): boolean => {
-    const [s, e] = entryRange(col, k);
+    const s = entryStart(col, k);
+    const e = entryEnd(col, k);
     for (let j = s; j < e; j++) {
       const d = col.ids[j];
       const h = hit[d];
@@ -145,18 +147,22 @@ function compileDict(index: CompactIndex, ti: TypeIndex, col: DictColumn, test: 
 
 /** A `value` criterion on an interval column: each entry rebuilt in one scratch object per unit. */
 function compileInterval(col: Extract<Column, { kind: 'interval' }>, ti: TypeIndex, test: ValueTest): Compiled {
+  // One scratch entry (and one-element list) per unit part, refilled per slot: no allocation.
   const scratch = col.units.map((u) => ({ lo: 0, hi: 0, ...u }));
+  const lists = scratch.map((entry) => [entry]);
   const { ids, unit } = col;
   const matchAt = (v: number): boolean => {
-    const entry = scratch[unit === undefined ? 0 : unit[v]];
+    const u = unit === undefined ? 0 : unit[v];
+    const entry = scratch[u];
     entry.lo = col.lo[v];
     entry.hi = col.hi[v];
-    return matchValueTest(test, [entry]);
+    return matchValueTest(test, lists[u]);
   };
   // A dictionary column decides each distinct interval once.
   const memo = ids === undefined ? undefined : Uint8Array.from(col.lo, (_, v) => (matchAt(v) ? 1 : 0));
   const pred: Pred = (k) => {
-    const [s, e] = entryRange(col, k);
+    const s = entryStart(col, k);
+    const e = entryEnd(col, k);
     for (let j = s; j < e; j++) {
       if (ids !== undefined && memo !== undefined ? memo[ids[j]] === 1 : matchAt(j)) return true;
     }
@@ -186,7 +192,8 @@ function compile(index: CompactIndex, ti: TypeIndex, c: Criterion): Compiled | u
   if (c.kind === 'missing') {
     return {
       pred: (k) => {
-        const [s, e] = entryRange(col, k);
+        const s = entryStart(col, k);
+    const e = entryEnd(col, k);
         return (e === s) === c.missing;
       },
       estimate: ti.count,
@@ -223,13 +230,16 @@ export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts:
   });
   const source = compiled.filter((c) => c.candidates !== undefined).sort((a, b) => a.estimate - b.estimate)[0];
   const preds = compiled.map((c) => c.pred);
-  const matched: number[] = [];
-  const test = (k: number): void => {
-    for (const p of preds) if (!p(k)) return;
-    matched.push(k);
-  };
-  if (source?.candidates !== undefined) for (const k of source.candidates()) test(k);
-  else for (let k = 0; k < ti.count; k++) test(k);
+  const candidates = source?.candidates?.();
+  const n = candidates === undefined ? ti.count : candidates.length;
+  const out = new Uint32Array(n);
+  let m = 0;
+  next: for (let i = 0; i < n; i++) {
+    const k = candidates === undefined ? i : candidates[i];
+    for (let p = 0; p < preds.length; p++) if (!preds[p](k)) continue next;
+    out[m++] = k;
+  }
+  const matched = out.slice(0, m);
   if (unindexed.length > 0) {
     const patients: number[] = [];
     for (const k of matched) {
@@ -238,20 +248,21 @@ export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts:
     }
     return { kind: 'narrowed', parsed, patients, unindexed };
   }
-  if (parsed.sort.length === 0) return { kind: 'exact', parsed, ordinals: Uint32Array.from(matched), total: matched.length };
+  if (parsed.sort.length === 0) return { kind: 'exact', parsed, ordinals: matched, total: matched.length };
   const cols = sortCols.filter((c): c is Column => c !== undefined);
   return { kind: 'exact', parsed, ordinals: Uint32Array.from(sortOrdinals(index, ti, matched, parsed.sort, cols, needed)), total: matched.length };
 }
 
 /** Each matched resource's value for one sort key (sort.ts `sortValue`, from the columns). */
-function keyValues(index: CompactIndex, ti: TypeIndex, col: Column, matched: readonly number[], descending: boolean): SortValue[] {
+function keyValues(index: CompactIndex, ti: TypeIndex, col: Column, matched: Uint32Array, descending: boolean): SortValue[] {
   const better = (v: string | number, best: SortValue): boolean => best === undefined || (descending ? v > best : v < best);
   const perDict =
     col.kind === 'dict'
       ? col.dict.map((slot) => ('entry' in slot ? sortValue(col.def.type, [slot.entry], descending) : null))
       : undefined;
-  return matched.map((k) => {
-    const [s, e] = entryRange(col, k);
+  return Array.from(matched, (k) => {
+    const s = entryStart(col, k);
+    const e = entryEnd(col, k);
     let best: SortValue;
     for (let j = s; j < e; j++) {
       if (col.kind === 'interval') {
@@ -275,7 +286,7 @@ function keyValues(index: CompactIndex, ti: TypeIndex, col: Column, matched: rea
 function sortOrdinals(
   index: CompactIndex,
   ti: TypeIndex,
-  matched: readonly number[],
+  matched: Uint32Array,
   keys: readonly SortKey[],
   cols: readonly Column[],
   needed: number,
