@@ -90,6 +90,8 @@ interface Compiled {
   readonly pred: Pred;
   /** Candidate ordinals (ascending, a superset of the matches), when cheaper than a scan. */
   readonly candidates?: () => Uint32Array;
+  /** The candidates are exactly the matches of this criterion (its predicate need not run on them). */
+  readonly exact?: boolean;
   readonly estimate: number;
 }
 
@@ -142,7 +144,8 @@ function compileDict(index: CompactIndex, ti: TypeIndex, col: DictColumn, test: 
     lists.push(Uint32Array.from({ length: to - from }, (_, i) => from + i));
   }
   const estimate = lists.reduce((s, l) => s + l.length, 0);
-  return { pred, estimate, candidates: () => unionSorted(lists) };
+  // Inverted lists of matching entries are exactly the matching resources; owners' ranges are not.
+  return { pred, estimate, candidates: () => unionSorted(lists), exact: patients.length === 0 };
 }
 
 /** A `value` criterion on an interval column: each entry rebuilt in one scratch object per unit. */
@@ -229,7 +232,7 @@ export function planIndexedSearch(index: CompactIndex, req: SearchRequest, opts:
     if (c === undefined) unindexed.push(`_sort=${parsed.sort[i].param}`);
   });
   const source = compiled.filter((c) => c.candidates !== undefined).sort((a, b) => a.estimate - b.estimate)[0];
-  const preds = compiled.map((c) => c.pred);
+  const preds = compiled.filter((c) => !(c === source && c.exact === true)).map((c) => c.pred);
   const candidates = source?.candidates?.();
   const n = candidates === undefined ? ti.count : candidates.length;
   const out = new Uint32Array(n);
