@@ -24,7 +24,9 @@ export interface SearchsetPage {
   readonly count: number;
   /** Warnings (ignored parameters...) as an outcome entry, search.mode "outcome". */
   readonly outcome?: OperationOutcome;
-  /** When the total is not known: the `_cursor` of the next page (no last link then). */
+  /** A page of a walk whose total is not known: paged by `_cursor` (no last link). */
+  readonly cursorPaging?: boolean;
+  /** With cursorPaging: the `_cursor` of the next page, when there is one. */
   readonly nextCursor?: string;
 }
 
@@ -39,14 +41,14 @@ export function fullUrlOf(baseUrl: string, r: Resource): string {
  * so a link resolves to the same page on any replica, after any restart, with no stored cursor.
  */
 export function pageLinks(
-  page: Pick<SearchsetPage, 'baseUrl' | 'path' | 'params' | 'total' | 'offset' | 'count' | 'nextCursor'>,
+  page: Pick<SearchsetPage, 'baseUrl' | 'path' | 'params' | 'total' | 'offset' | 'count' | 'nextCursor' | 'cursorPaging'>,
 ): BundleLink[] {
   const { baseUrl, path, params, total, offset, count } = page;
   const at = (o: number): string =>
     urlOf(baseUrl, path, replaceParams(params, ['_offset', '_count', CURSOR], [['_count', String(count)], ...(o > 0 ? [['_offset', String(o)] as const] : [])]));
   const links: BundleLink[] = [{ relation: 'self', url: urlOf(baseUrl, path, params) }];
   if (count <= 0) return links;
-  if (page.nextCursor !== undefined || params.some(([k]) => k === CURSOR)) {
+  if (page.cursorPaging === true) {
     // A browse whose total is not known: first, and next by cursor (one page of work on any replica).
     links.push({ relation: 'first', url: at(0) });
     if (page.nextCursor !== undefined) {

@@ -34,7 +34,9 @@ export interface SearchPage {
   readonly warnings: readonly string[];
   /** The cohort the search ran over, for the access log. */
   readonly cohortId?: string;
-  /** The `_cursor` of the next page when the total is not known (stateless: any replica serves it). */
+  /** Whether the page is paged by `_cursor` (a walk whose total is not known) rather than `_offset`. */
+  readonly cursorPaging?: boolean;
+  /** The `_cursor` of the next page of a walk (stateless: any replica serves it). */
   readonly nextCursor?: string;
 }
 
@@ -122,7 +124,7 @@ function finishPage(
   parsed: ParsedSearch,
   matches: readonly Resource[],
   patients: readonly number[],
-  fields: Pick<SearchPage, 'total' | 'showTotal' | 'offset' | 'nextCursor'>,
+  fields: Pick<SearchPage, 'total' | 'showTotal' | 'offset' | 'nextCursor' | 'cursorPaging'>,
 ): SearchPage {
   // References stay within a patient, so the page's patients hold everything it includes.
   const includes =
@@ -205,6 +207,7 @@ function browseWalk(ctx: FhirContext, cohort: Cohort, req: SearchRequest, parsed
     total: offset + matches.length + (more ? 1 : 0),
     showTotal: false,
     offset,
+    cursorPaging: true,
     ...(more ? { nextCursor: encodeCursor({ offset: offset + matches.length, patient, skip }) } : {}),
   });
 }

@@ -197,6 +197,9 @@ describe('the compact index answers as the full engine', () => {
   test('a cursor over a built index is the same page as the offset it names', async () => {
     const walked = await viaServer('Observation', '_count=10&_cursor=' + Buffer.from('40.0.40').toString('base64url'));
     expect(walked.matches).toEqual(full.resources('Observation').slice(40, 50).map(keyOf));
+    // Over an index the total is known: the next link is by offset again.
+    expect(walked.total).toBe(full.resources('Observation').length);
+    expect(walked.next).toBe(`${BASE}/Observation?_count=10&_offset=50`);
     expect((await viaServer('Observation', '_cursor=nonsense')).status).toBe(400);
   });
 
