@@ -161,13 +161,23 @@ function compileInterval(col: Extract<Column, { kind: 'interval' }>, ti: TypeInd
     entry.hi = col.hi[v];
     return matchValueTest(test, lists[u]);
   };
-  // A dictionary column decides each distinct interval once.
+  // A dictionary column decides each distinct interval once; a raw one, each distinct point value
+  // (lo = hi: measured quantities, instants) per unit once — matchValueTest is a pure function.
   const memo = ids === undefined ? undefined : Uint8Array.from(col.lo, (_, v) => (matchAt(v) ? 1 : 0));
+  const points = col.units.map(() => new Map<number, boolean>());
+  const rawAt = (j: number): boolean => {
+    const lo = col.lo[j];
+    if (lo !== col.hi[j]) return matchAt(j);
+    const seen = points[unit === undefined ? 0 : unit[j]];
+    let hit = seen.get(lo);
+    if (hit === undefined) seen.set(lo, (hit = matchAt(j)));
+    return hit;
+  };
   const pred: Pred = (k) => {
     const s = entryStart(col, k);
     const e = entryEnd(col, k);
     for (let j = s; j < e; j++) {
-      if (ids !== undefined && memo !== undefined ? memo[ids[j]] === 1 : matchAt(j)) return true;
+      if (ids !== undefined && memo !== undefined ? memo[ids[j]] === 1 : rawAt(j)) return true;
     }
     return false;
   };
