@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 
 /** In the order a reader cares: the model, generation, search, serving, evaluation. */
-const BENCHES = ['model', 'plausibility', 'cli', 'generate', 'search', 'http', 'memory', 'cohort', 'export', 'redis-cache', 'graphql', 'evaluate', 'twins'] as const;
+const BENCHES = ['model', 'plausibility', 'cli', 'generate', 'search', 'search-index', 'http', 'memory', 'cohort', 'export', 'redis-cache', 'graphql', 'evaluate', 'twins'] as const;
 
 function main(): number {
   const only = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { cohortKey, CohortService, createDefaultEngine, createMemoryStore, creat
 import type { Config } from './config';
 import type { FhirRouter, Logger, SearchPort } from './fhir';
 import type { FhirContext } from './fhir';
-import { CorpusProvider, createFhirRouter, createPartitionCache, createRepository, createSearchPort, MAX_UNSCOPED_COHORT_SIZE, SERVED_TYPES } from './fhir';
+import { CorpusProvider, createFhirRouter, createPartitionCache, createRepository, createSearchPort, SERVED_TYPES } from './fhir';
 import type { GraphqlService } from './graphql';
 import { createGraphqlService, createModelPort, GRAPHQL_OPERATION_DEFINITION } from './graphql';
 import { loadReports, reportHandler } from './evaluate';
@@ -109,7 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       seed: config.defaultCohortSeed,
       name: 'default',
     });
-    const corpora = new CorpusProvider(cohorts);
+    const corpora = new CorpusProvider(cohorts, { maxUnscopedPatients: config.maxUnscopedPatients, indexCacheBytes: config.indexCacheBytes, logger });
     const fhirContext: FhirContext = {
       cohorts,
       corpora,
@@ -171,7 +171,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       maxBodyBytes: config.maxBodyBytes,
       readCacheBytes: config.bodyCacheBytes,
-      metrics: () => ({ caches: { records: cohorts.recordCacheStats() } }),
+      metrics: () => ({ caches: { records: cohorts.recordCacheStats(), searchIndex: corpora.indexCacheStats() } }),
       maxUrlBytes: config.maxUrlBytes,
       corsOrigins: config.corsOrigins,
       reports: reportHandler(lookupReport),
@@ -195,12 +195,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         }
       },
     });
-    // Too large a default cohort is served by reads and patient-scoped searches only (see corpora.ts).
-    if (options.warmDefaultCohort === true && defaultCohort.spec.size <= MAX_UNSCOPED_COHORT_SIZE) {
-      corpora.cohortCorpus(defaultCohort).then(
-        (c) => logger.info({ cohortId: defaultCohort.id, patients: c.patientCount, resources: c.resourceCount }, 'default cohort corpus built'),
-        (err: unknown) => logger.error({ err, cohortId: defaultCohort.id }, 'default cohort corpus failed'),
-      );
+    // The default cohort's search index is built in the background (progress logged); too large a
+    // cohort is served by reads, browsing and patient-scoped searches only (fhir/corpus-provider.ts).
+    if (options.warmDefaultCohort === true && defaultCohort.spec.size <= corpora.maxUnscopedPatients) {
+      corpora.compactIndex(defaultCohort).catch((err: unknown) => logger.error({ err, cohortId: defaultCohort.id }, 'default cohort search index failed'));
     }
     logger.info({ store: store.kind, model: models.default.hash, defaultCohort: defaultCohort.id }, 'synthfhir ready');
     return { app, router, cohorts, corpora, defaultCohort, graphql, store, logger, close };

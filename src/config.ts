@@ -32,6 +32,10 @@ export interface Config {
   readonly recordCacheBytes: number;
   /** Most bytes of serialized read responses kept for the read fast path (0 disables it). */
   readonly bodyCacheBytes: number;
+  /** Largest cohort an unscoped search with criteria or `_sort` runs over (its compact index). */
+  readonly maxUnscopedPatients: number;
+  /** Most bytes of compact search indexes kept in memory (LRU by cohort). */
+  readonly indexCacheBytes: number;
   /** Public base URL for links in bundles (unset: derived from the request). */
   readonly baseUrl: string | undefined;
   /** GraphQL limits, checked before execution (refused with TOO_COSTLY naming the limit). */
@@ -99,6 +103,10 @@ const ENV_SCHEMA = z.object({
   SYNTHFHIR_RECORD_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(32 * 2 ** 20),
   // 16 MiB of serialized read bodies (about 1-3 KB each): ~8,000 resources answered without the router.
   SYNTHFHIR_BODY_CACHE_BYTES: intIn(0, 64 * 2 ** 30).default(16 * 2 ** 20),
+  // 100,000 patients: about 0.7 GB of compact index (7 KB per patient, bench/search-index.ts).
+  SYNTHFHIR_MAX_UNSCOPED_PATIENTS: intIn(1, 10_000_000).default(100_000),
+  // 1.5 GiB: the index of a 100,000-patient cohort and a smaller one.
+  SYNTHFHIR_INDEX_CACHE_BYTES: intIn(0, 256 * 2 ** 30).default(1536 * 2 ** 20),
   SYNTHFHIR_BASE_URL: z.string().url().optional(),
   SYNTHFHIR_GRAPHQL_MAX_DEPTH: intIn(2, 100).default(15),
   SYNTHFHIR_GRAPHQL_MAX_FIELDS: intIn(1, 100_000).default(1000),
@@ -158,6 +166,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     thinStratumRecords: e.SYNTHFHIR_THIN_STRATUM_RECORDS,
     recordCacheBytes: e.SYNTHFHIR_RECORD_CACHE_BYTES,
     bodyCacheBytes: e.SYNTHFHIR_BODY_CACHE_BYTES,
+    maxUnscopedPatients: e.SYNTHFHIR_MAX_UNSCOPED_PATIENTS,
+    indexCacheBytes: e.SYNTHFHIR_INDEX_CACHE_BYTES,
     baseUrl: e.SYNTHFHIR_BASE_URL,
     graphqlMaxDepth: e.SYNTHFHIR_GRAPHQL_MAX_DEPTH,
     graphqlMaxFields: e.SYNTHFHIR_GRAPHQL_MAX_FIELDS,

@@ -4,7 +4,9 @@ import {
   executeSearch,
   parseCount,
   parseNonNegativeInt,
+  parseSearch,
   parseShapeParams,
+  planIndexedSearch,
   resolveIncludes,
   searchIncludesFor,
   searchParametersFor,
@@ -16,6 +18,8 @@ import type { SearchPort } from './search-port';
 export function createSearchPort(): SearchPort {
   return {
     executeSearch,
+    parseSearch,
+    planIndexed: planIndexedSearch,
     resolveIncludes: (corpus, page, req) => resolveIncludes(corpus, page, req),
     searchParametersFor,
     searchIncludesFor,

@@ -1,4 +1,7 @@
 import { replaceParams, urlOf } from './links';
+
+/** The browse cursor parameter (see cohort-search.ts). */
+const CURSOR = '_cursor';
 import type { Bundle, BundleEntry, BundleLink, OperationOutcome, Resource } from './types';
 
 /** One page of a search (or of `$everything`), ready to become a searchset Bundle. */
@@ -21,6 +24,10 @@ export interface SearchsetPage {
   readonly count: number;
   /** Warnings (ignored parameters...) as an outcome entry, search.mode "outcome". */
   readonly outcome?: OperationOutcome;
+  /** A page of a walk whose total is not known: paged by `_cursor` (no last link). */
+  readonly cursorPaging?: boolean;
+  /** With cursorPaging: the `_cursor` of the next page, when there is one. */
+  readonly nextCursor?: string;
 }
 
 /** Absolute URL of a resource, for Bundle.entry.fullUrl. */
@@ -33,12 +40,22 @@ export function fullUrlOf(baseUrl: string, r: Resource): string {
  * `_offset`/`_count` windows over a result set that is a pure function of the query and the cohort,
  * so a link resolves to the same page on any replica, after any restart, with no stored cursor.
  */
-export function pageLinks(page: Pick<SearchsetPage, 'baseUrl' | 'path' | 'params' | 'total' | 'offset' | 'count'>): BundleLink[] {
+export function pageLinks(
+  page: Pick<SearchsetPage, 'baseUrl' | 'path' | 'params' | 'total' | 'offset' | 'count' | 'nextCursor' | 'cursorPaging'>,
+): BundleLink[] {
   const { baseUrl, path, params, total, offset, count } = page;
   const at = (o: number): string =>
-    urlOf(baseUrl, path, replaceParams(params, ['_offset', '_count'], [['_count', String(count)], ...(o > 0 ? [['_offset', String(o)] as const] : [])]));
+    urlOf(baseUrl, path, replaceParams(params, ['_offset', '_count', CURSOR], [['_count', String(count)], ...(o > 0 ? [['_offset', String(o)] as const] : [])]));
   const links: BundleLink[] = [{ relation: 'self', url: urlOf(baseUrl, path, params) }];
   if (count <= 0) return links;
+  if (page.cursorPaging === true) {
+    // A browse whose total is not known: first, and next by cursor (one page of work on any replica).
+    links.push({ relation: 'first', url: at(0) });
+    if (page.nextCursor !== undefined) {
+      links.push({ relation: 'next', url: urlOf(baseUrl, path, replaceParams(params, ['_offset', '_count', CURSOR], [['_count', String(count)], [CURSOR, page.nextCursor]])) });
+    }
+    return links;
+  }
   const lastOffset = total === 0 ? 0 : Math.floor((total - 1) / count) * count;
   links.push({ relation: 'first', url: at(0) });
   if (offset > 0) links.push({ relation: 'previous', url: at(Math.max(0, Math.min(offset - count, lastOffset))) });

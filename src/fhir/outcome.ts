@@ -53,5 +53,9 @@ export function errorToOutcome(e: unknown, logger?: Logger, context: Readonly<Re
 /** The FhirResponse for a thrown error. Never throws. */
 export function errorResponse(e: unknown, logger?: Logger, context: Readonly<Record<string, unknown>> = {}): FhirResponse {
   const { status, outcome } = errorToOutcome(e, logger, context);
-  return { status, headers: { 'content-type': FHIR_JSON }, body: outcome };
+  // A transient refusal that knows when to come back (an index being built) says so.
+  const retry = status === 503 && isSynthfhirError(e) ? e.params.retryAfterSeconds : undefined;
+  const headers: Record<string, string> = { 'content-type': FHIR_JSON };
+  if (typeof retry === 'number') headers['retry-after'] = String(retry);
+  return { status, headers, body: outcome };
 }

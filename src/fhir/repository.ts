@@ -6,6 +6,7 @@ import type { FhirContext } from './context';
 import { ResourceCorpus } from './resource-corpus';
 import { careDateRange } from './dates';
 import { groupAnnotationsOf, toGroup } from './operations/group';
+import { cohortSearch, pageFromCorpus, type SearchPage, type SearchParams } from './cohort-search';
 import { patientScope } from './scope';
 import type { SearchRequest } from './search-port';
 import type { Resource } from './types';
@@ -13,29 +14,7 @@ import type { Resource } from './types';
 /** Reverse chaining from a cohort's Group to its members (R4 `_has`), answered by the repository. */
 export const GROUP_MEMBER_PARAM = '_has:Group:member:_id';
 
-/** FHIR search query pairs, in order, repeats kept (repeat = AND). */
-export type SearchParams = ReadonlyArray<readonly [string, string]>;
-
-/** One page of a search, as every front end (REST, `$graphql`, `/graphql`) receives it. */
-export interface SearchPage {
-  readonly resourceType: string;
-  /** The page's matches, already shaped by `_summary` / `_elements`. */
-  readonly resources: readonly Resource[];
-  /** What `_include` / `_revinclude` add to the page (shaped like the matches). */
-  readonly includes: readonly Resource[];
-  /** Number of matches in the whole result set. */
-  readonly total: number;
-  /** Whether `total` is to be shown (`_total=none` hides it). */
-  readonly showTotal: boolean;
-  /** `_offset` used. */
-  readonly offset: number;
-  /** Page size used (`_count`, or the default, clamped to the maximum; 0 for `_summary=count`). */
-  readonly count: number;
-  /** Lenient-mode warnings: ignored parameters, clamped values. */
-  readonly warnings: readonly string[];
-  /** The cohort the search ran over, for the access log. */
-  readonly cohortId?: string;
-}
+export type { SearchPage, SearchParams } from './cohort-search';
 
 /** The care-date window, update floor and types of `$everything`. */
 export interface PatientWindow {
@@ -134,42 +113,8 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
     return ctx.corpora.recordCorpus(found.record);
   };
 
-  /** The corpus a search runs over: the pinned patients (in scope), else the whole scope cohort. */
-  const corpusFor = async (type: string, params: SearchParams): Promise<{ corpus: ResourceCorpus; cohortId: string | undefined }> => {
-    const pinned = patientScope(type, params);
-    if (pinned !== undefined) {
-      const ids = pinned.filter(inScope);
-      const first = ids.length > 0 ? parsePatientId(ids[0])?.cohortId : undefined;
-      return { corpus: await ctx.corpora.patientsCorpus(ids), cohortId: first ?? (explicit ? cohortId : undefined) };
-    }
-    const cohort = await ctx.cohorts.resolve(cohortId);
-    return { corpus: await ctx.corpora.cohortCorpus(cohort), cohortId: cohort.id };
-  };
-
-  const runSearch = (
-    corpus: ResourceCorpus,
-    req: SearchRequest,
-    pageCohortId: string | undefined,
-  ): SearchPage => {
-    const result = ctx.search.executeSearch(corpus, req, { defaultCount: ctx.defaultCount, maxCount: ctx.maxCount, now: ctx.asOf });
-    const offset = result.offsetRequested;
-    const count = result.summary === 'count' ? 0 : result.count;
-    const page = result.matches.slice(offset, offset + count);
-    const includes = page.length > 0 && result.includes.length > 0 ? ctx.search.resolveIncludes(corpus, page, req) : [];
-    const shaped = (rs: readonly Resource[]): readonly Resource[] =>
-      result.summary === undefined && result.elements === undefined ? rs : rs.map((r) => ctx.search.shape(r, result));
-    return {
-      resourceType: req.resourceType,
-      resources: shaped(page),
-      includes: shaped(includes),
-      total: result.total,
-      showTotal: result.totalMode !== 'none',
-      offset,
-      count,
-      warnings: result.warnings,
-      ...(pageCohortId !== undefined ? { cohortId: pageCohortId } : {}),
-    };
-  };
+  const runSearch = (corpus: ResourceCorpus, req: SearchRequest, pageCohortId: string | undefined): SearchPage =>
+    pageFromCorpus(ctx, corpus, req, pageCohortId);
 
   const resolveCohort = async (id: string): Promise<Cohort> => {
     try {
@@ -218,15 +163,19 @@ export function createRepository(ctx: FhirContext, scope: RepositoryScope = {}):
           throw e;
         }
         const pinned = patientScope(type, rest);
-        const corpus =
-          pinned !== undefined
-            ? await ctx.corpora.patientsCorpus(pinned.filter((id) => parsePatientId(id)?.cohortId === cohort.id))
-            : await ctx.corpora.cohortCorpus(cohort);
+        if (pinned === undefined) return cohortSearch(ctx, cohort, type, rest, options.strict === true);
+        const corpus = await ctx.corpora.patientsCorpus(pinned.filter((id) => parsePatientId(id)?.cohortId === cohort.id));
         return runSearch(corpus, req, cohort.id);
       }
       const req: SearchRequest = { resourceType: type, params, strict: options.strict === true };
-      const { corpus, cohortId: used } = await corpusFor(type, params);
-      return runSearch(corpus, req, used);
+      const pinned = patientScope(type, params);
+      if (pinned !== undefined) {
+        // Only the pinned patients (in scope) can hold a match: regenerate them, not the cohort.
+        const ids = pinned.filter(inScope);
+        const first = ids.length > 0 ? parsePatientId(ids[0])?.cohortId : undefined;
+        return runSearch(await ctx.corpora.patientsCorpus(ids), req, first ?? (explicit ? cohortId : undefined));
+      }
+      return cohortSearch(ctx, await ctx.cohorts.resolve(cohortId), type, params, options.strict === true);
     },
     searchByReference: async (type, param, ids, params, options = {}) => {
       // A reference to a synthetic resource is held only by resources of the same patient, so each

@@ -37,6 +37,8 @@ export const searchHandler: Handler = async ({ req, params: path, repo }) => {
     offset: page.offset,
     count: page.count,
     ...(outcome !== undefined ? { outcome } : {}),
+    ...(page.cursorPaging === true ? { cursorPaging: true } : {}),
+    ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
   });
   const response: FhirResponse = {
     status: 200,

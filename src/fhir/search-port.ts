@@ -1,4 +1,7 @@
 import type {
+  CompactIndex,
+  IndexPlan,
+  ParsedSearch,
   SearchCorpus,
   SearchOptions,
   SearchParameterInfo,
@@ -14,6 +17,11 @@ import type { Resource } from './types';
  */
 export interface SearchPort {
   executeSearch(corpus: SearchCorpus, req: SearchRequest, opts: SearchOptions): SearchResult;
+  /** Parses and validates a search (the same 400s and warnings as executeSearch) without running it. */
+  parseSearch(req: SearchRequest, opts: SearchOptions): ParsedSearch;
+  /** A search over a cohort's compact index: exact ordinals, or the patients the engine must finish on. */
+  /** `needed`: how many of the first matches the page needs ordered (offset + count). */
+  planIndexed(index: CompactIndex, req: SearchRequest, opts: SearchOptions, needed?: number): IndexPlan;
   resolveIncludes(corpus: SearchCorpus, page: readonly Resource[], req: SearchRequest): readonly Resource[];
   searchParametersFor(type: string): readonly SearchParameterInfo[];
   /** `_include` values served for a type (CapabilityStatement searchInclude). */
@@ -30,4 +38,4 @@ export interface SearchPort {
   parseOffset(key: string, raw: string): number;
 }
 
-export type { SearchCorpus, SearchOptions, SearchParameterInfo, SearchRequest, SearchResult, ShapeParams };
+export type { CompactIndex, IndexPlan, ParsedSearch, SearchCorpus, SearchOptions, SearchParameterInfo, SearchRequest, SearchResult, ShapeParams };

@@ -89,7 +89,7 @@ describe('HTTP reads: cache, conditional requests, metrics', () => {
     const r = await request(a.app).get('/metrics');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
-    for (const cache of ['records', 'reads']) {
+    for (const cache of ['records', 'reads', 'searchIndex']) {
       for (const m of ['bytes', 'max_bytes', 'entries', 'hits_total', 'misses_total', 'evictions_total']) {
         expect(r.text).toMatch(new RegExp(`^synthfhir_cache_${m}\\{cache="${cache}"\\} (\\d+(\\.\\d+)?|\\+Inf)$`, 'm'));
       }

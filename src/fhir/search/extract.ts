@@ -17,14 +17,12 @@ const fastCache = new WeakMap<Resource, Map<ParamDef, Extracted>>();
 const slowCache = new WeakMap<Resource, Map<ParamDef, Extracted>>();
 
 function toParamEntries(paramType: SimpleParamType, values: readonly TypedValue[]): AnyEntry[] {
-  return values.flatMap((tv) =>
-    toEntries(
-      paramType,
-      tv.fhirType,
-      tv.value,
-      tv.fhirType === 'code' && tv.elementPath !== undefined ? implicitSystemOf(tv.elementPath) : undefined,
-    ),
-  );
+  const out: AnyEntry[] = [];
+  for (const tv of values) {
+    const implicit = tv.fhirType === 'code' && tv.elementPath !== undefined ? implicitSystemOf(tv.elementPath) : undefined;
+    for (const e of toEntries(paramType, tv.fhirType, tv.value, implicit)) out.push(e);
+  }
+  return out;
 }
 
 /** Entries through the parameter's FHIRPath definition. */

@@ -58,3 +58,10 @@ export type { ShapeParams } from './result-params';
 /** The one structural (JSON) view of typed R4 resources, for reads by run-time element names. */
 export { jsonOf, resourceOf } from './json';
 export type { JsonObject } from './json';
+/** The compact per-cohort search index (typed arrays; resources regenerated per page) and its planner. */
+export { CompactIndexBuilder, indexedParams } from './compact-index';
+export type { CompactIndex, TypeIndex, PatientNaming } from './compact-index';
+export { planIndexedSearch } from './compact-query';
+export type { IndexPlan } from './compact-query';
+export { parseSearch } from './parse-search';
+export type { ParsedSearch } from './parse-search';

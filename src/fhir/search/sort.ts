@@ -13,10 +13,10 @@ import type { SortKey, Resource } from './types';
  * See: https://hl7.org/fhir/R4/search.html#sort
  */
 
-type SortValue = string | number | undefined;
+export type SortValue = string | number | undefined;
 
 /** The smallest (ascending) or largest (descending) of a resource's values for one key. */
-function sortValue(type: string, entries: readonly AnyEntry[], descending: boolean): SortValue {
+export function sortValue(type: string, entries: readonly AnyEntry[], descending: boolean): SortValue {
   let best: string | number | undefined;
   const offer = (v: string | number): void => {
     if (best === undefined || (descending ? v > best : v < best)) best = v;
@@ -71,16 +71,33 @@ export function sortResources(
     id: r.id ?? '',
     values: defs.map((def, i): SortValue => sortValue(def.type, extract(def, r, fastPaths) as readonly AnyEntry[], keys[i].descending)),
   }));
-  decorated.sort((a, b) => {
-    for (let i = 0; i < keys.length; i++) {
-      const [x, y] = [a.values[i], b.values[i]];
-      if (x === undefined && y === undefined) continue;
-      if (x === undefined) return 1;
-      if (y === undefined) return -1;
-      const c = compareValues(x, y);
-      if (c !== 0) return keys[i].descending ? -c : c;
-    }
-    return compareValues(a.id, b.id);
-  });
+  decorated.sort((a, b) => compareSortKeys(a, b, keys));
   return decorated.map((d) => d.r);
+}
+
+/** One key's order: missing last either way, else by value in the key's direction (0 on a tie). */
+export function compareSortValue(x: SortValue, y: SortValue, descending: boolean): number {
+  if (x === undefined && y === undefined) return 0;
+  if (x === undefined) return 1;
+  if (y === undefined) return -1;
+  const c = compareValues(x, y);
+  return descending ? -c : c;
+}
+
+/** The last tie-break of `_sort`: ids ascending. */
+export function compareIds(a: string, b: string): number {
+  return compareValues(a, b);
+}
+
+/** The order of `_sort`: key by key (missing last either way), then id ascending. Shared by every corpus kind. */
+export function compareSortKeys(
+  a: { readonly id: string; readonly values: readonly SortValue[] },
+  b: { readonly id: string; readonly values: readonly SortValue[] },
+  keys: readonly SortKey[],
+): number {
+  for (let i = 0; i < keys.length; i++) {
+    const c = compareSortValue(a.values[i], b.values[i], keys[i].descending);
+    if (c !== 0) return c;
+  }
+  return compareIds(a.id, b.id);
 }
