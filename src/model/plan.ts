@@ -30,6 +30,11 @@ export interface Plan {
   readonly vhi: Float64Array;
   /** Core dims with a finite z bound, plus tilt parents; the box. */
   readonly boxDims: Int32Array;
+  /**
+   * Core dims the plausibility support must not move (support.ts): the box, plus the points a
+   * record sampler holds (record-sampler.ts), whose conditional variance is 0.
+   */
+  readonly fixedDims: Int32Array;
   readonly satKind: Int8Array;
   /** Non-parent satellites: z bounds; capped satellites: unrounded value bounds. */
   readonly satLo: Float64Array;
@@ -103,7 +108,7 @@ export function compilePlan(model: CompiledModel, branch: Branch): Plan {
   }
   const boxDims = Int32Array.from([...box].sort((a, b) => a - b));
   const needConfigs = [...boxDims].some((j) => model.hasEffect[j]);
-  return { catMask, coreKind, zlo, zhi, vlo, vhi, boxDims, satKind, satLo, satHi, satVlo, satVhi, tilts: Int32Array.from(tilts), needConfigs };
+  return { catMask, coreKind, zlo, zhi, vlo, vhi, boxDims, fixedDims: boxDims, satKind, satLo, satHi, satVlo, satVhi, tilts: Int32Array.from(tilts), needConfigs };
 }
 
 /** Per (plan, component) conditioning structures, computed once per sampler. */

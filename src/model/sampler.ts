@@ -238,7 +238,7 @@ class ConditionalSampler implements Sampler {
       lowerMultiply(model.chol.subarray(k * d * d, (k + 1) * d * d), d, eps, z);
       for (let j = 0; j < d; j++) z[j] += mean[j];
       // The plausibility support (support.ts): redraws only coordinates that fall outside it.
-      if (this.support.any) enforceSupport(this.support, model, this.allDims, model.chol.subarray(k * d * d, (k + 1) * d * d), eps, z, [], rng, this.supportBuf);
+      if (this.support.any) enforceSupport(this.support, model, this.allDims, model.chol.subarray(k * d * d, (k + 1) * d * d), eps, z, plan.fixedDims, rng, this.supportBuf);
     } else {
       const rt = this.runtime(p, k);
       const m = plan.boxDims.length;
@@ -258,7 +258,7 @@ class ConditionalSampler implements Sampler {
         for (let b = 0; b <= i; b++) s += restChol[i * r + b] * eps[b];
         z[rest[i]] = s;
       }
-      if (this.support.any) enforceSupport(this.support, model, rest, restChol, eps, z, plan.boxDims, rng, this.supportBuf);
+      if (this.support.any) enforceSupport(this.support, model, rest, restChol, eps, z, plan.fixedDims, rng, this.supportBuf);
     }
     // 4. Everything in gate order.
     const coreVal = this.coreVal;
