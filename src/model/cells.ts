@@ -60,6 +60,9 @@ export function cellWeights(model: CompiledModel, plans: readonly Plan[], cpOf: 
         if (configs !== undefined && isDriver.has(slot)) return;
         base *= maskMass(model, slot, k, mask);
       });
+      plan.requiredMask.forEach((mask, slot) => {
+        if (mask !== undefined) base *= maskMass(model, slot, k, mask);
+      });
       for (let j = 0; j < d; j++) {
         const kind = plan.coreKind[j];
         if (kind === PRESENT) base *= model.presence[k * d + j];

@@ -6,6 +6,7 @@ import type { Layout } from './layout';
 import type { ModelParams } from './model-format';
 import type { QuantileTransform } from './quantile-transform';
 import { prepareTransform } from './transform';
+import { normalIntervalMass } from './truncated-normal';
 import type { PreparedTransform, Transform } from './transform';
 
 /**
@@ -79,9 +80,50 @@ export interface CompiledModel {
   /** Core dimensions with a non-zero effect row. */
   readonly hasEffect: readonly boolean[];
   readonly sats: readonly CompiledSatellite[];
+  /** Banded components (model-format `core.bands`), or undefined. */
+  readonly band: CompiledBand | undefined;
   readonly effectiveRecords: number;
   /** Output columns and the fixed-shape row factory. */
   readonly rows: ReturnType<typeof rowFactoryOf>;
+}
+
+/**
+ * Per component, the z-interval [zlo, zhi) its score on core dim `dim` is truncated to (±Infinity:
+ * unbounded) and `mass`, P(band) under the component's untruncated normal — of the fitted model
+ * even in a model derived by conditioning (record-condition.ts), whose normals are conditional:
+ * a cell's weight is P(box ∩ band | ·) / mass.
+ */
+export interface CompiledBand {
+  readonly dim: number;
+  readonly zlo: Float64Array;
+  readonly zhi: Float64Array;
+  readonly mass: Float64Array;
+  /** True in a model derived by conditioning on points: the band dim is always drawn in the box. */
+  readonly conditioned: boolean;
+}
+
+/** Whether component k's band bounds anything. */
+export function isBanded(band: CompiledBand | undefined, k: number): boolean {
+  return band !== undefined && (band.zlo[k] > -Infinity || band.zhi[k] < Infinity);
+}
+
+function compileBand(params: ModelParams, layout: Layout, core: readonly CompiledNumeric[], mean: Float64Array, cov: Float64Array, d: number): CompiledBand | undefined {
+  const b = params.core.bands;
+  if (b === undefined) return undefined;
+  const dim = layout.byName.get(b.variable)!.slot;
+  const K = params.k;
+  const zlo = new Float64Array(K);
+  const zhi = new Float64Array(K);
+  const mass = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const [lo, hi] = core[dim].tr.zBounds(b.lo[k] ?? -Infinity, b.hi[k] ?? Infinity);
+    zlo[k] = b.lo[k] === null ? -Infinity : lo;
+    zhi[k] = b.hi[k] === null ? Infinity : hi;
+    const sd = Math.sqrt(cov[k * d * d + dim * d + dim]);
+    const m = mean[k * d + dim];
+    mass[k] = normalIntervalMass((zlo[k] - m) / sd, (zhi[k] - m) / sd);
+  }
+  return { dim, zlo, zhi, mass, conditioned: false };
 }
 
 function numericOf<T extends Transform>(variable: Variable, transform: T): CompiledNumeric<T> {
@@ -196,6 +238,7 @@ export function compileModel(schema: Schema, params: ModelParams): CompiledModel
     driverCats,
     hasEffect,
     sats,
+    band: compileBand(params, layout, core, mean, cov, d),
     effectiveRecords: params.fit.effectiveRecords,
     rows: rowFactoryOf(schema),
   };

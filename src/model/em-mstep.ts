@@ -1,6 +1,6 @@
 import { NOT_APPLICABLE } from './em-types';
 import type { EmData, EmParams, EmStratum } from './em-types';
-import { componentEffectSets, rowEffectSets } from './em-strata';
+import { componentEffectSets, rowEffectSets, stratumSide } from './em-strata';
 import { driverShift } from './em-estep';
 import type { Pattern } from './em-estep';
 import { EFFECT_SETS, accumulateCore, sparsify, updateEffects } from './em-core-stats';
@@ -44,7 +44,7 @@ export function mStep(
   const catProbs = categoricalProbs(data, sp, K, group, strata);
   const corePresence = corePresenceProbs(data, sp, K);
   const { satPresence, satMean, satSd, satSlope } = satelliteParams(data, sp, K);
-  const { mean, cov } = coreGaussian(data, patterns, resp, K, shift, previous, factors, mass);
+  const { mean, cov } = coreGaussian(data, patterns, resp, K, shift, previous, factors, mass, bandPriorScales(data, K, group, strata));
   const newEffects = F > 0 ? updateEffects(data, sp, mean, rowSet, sets) : effects;
   const effectSet = componentEffectSets(strata, group, K);
   return {
@@ -62,6 +62,37 @@ export function mStep(
     satSlope,
     group,
   };
+}
+
+/**
+ * K × d scales of the covariance prior's diagonal (1 but for banded dims): a component pure in a
+ * band of a score (age 40-49) has a within-band variance of a few thousandths, which the identity
+ * prior's COVARIANCE_PRIOR_RECORDS would swamp (and with it the regression of the other scores on
+ * age); its prior is the band rows' own weighted variance instead. Undefined without bands.
+ */
+function bandPriorScales(data: EmData, K: number, group: Int8Array, strata: readonly EmStratum[]): Float64Array | undefined {
+  const S = strata.length;
+  const d = data.core.d;
+  let out: Float64Array | undefined;
+  strata.forEach((st, s) => {
+    if (st.cat >= 0 || st.valueRange === undefined) return;
+    const j = st.dim ?? 0;
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    for (let i = 0; i < data.n; i++) {
+      if (stratumSide(data, st, i) !== 1) continue;
+      const z = data.core.z[i * d + j];
+      w0 += data.w[i];
+      w1 += data.w[i] * z;
+      w2 += data.w[i] * z * z;
+    }
+    if (!(w0 > 0)) return;
+    const variance = Math.max(1e-6, w2 / w0 - (w1 / w0) ** 2);
+    out ??= new Float64Array(K * d).fill(1);
+    for (let k = 0; k < K; k++) if (group[k * S + s] === 1) out[k * d + j] = variance;
+  });
+  return out;
 }
 
 /** Component masses Σ_i r_ik w_i and mixing proportions. */
@@ -241,6 +272,7 @@ function coreGaussian(
   previous: EmParams | undefined,
   factors: (Float64Array | undefined)[][] | undefined,
   mass: Float64Array,
+  priorScale: Float64Array | undefined,
 ): { mean: Float64Array; cov: Float64Array } {
   const { d } = data.core;
   const s1 = new Float64Array(K * d);
@@ -257,7 +289,7 @@ function coreGaussian(
     for (let a = 0; a < d; a++) {
       for (let c = 0; c <= a; c++) {
         const ml = mk > 0 ? s2[k * d * d + a * d + c] - mk * mean[k * d + a] * mean[k * d + c] : 0;
-        const v = (ml + (a === c ? COVARIANCE_PRIOR_RECORDS : 0)) / denom;
+        const v = (ml + (a === c ? COVARIANCE_PRIOR_RECORDS * (priorScale?.[k * d + a] ?? 1) : 0)) / denom;
         cov[k * d * d + a * d + c] = v;
         cov[k * d * d + c * d + a] = v;
       }

@@ -1,31 +1,56 @@
-import { invariant } from '../util';
 import type { EmData, EmStratum } from './em-types';
 import { NOT_APPLICABLE } from './em-types';
 
 /**
  * Component groups for strata, K × S (1 in, 0 out, −1 unbound). Categorical strata are crossed
- * (crossedGroups). A score stratum (children) is not crossed: it takes `share` of the components
- * (the last ones), unbound by the categorical strata, and the rest are crossed among themselves.
+ * (crossedGroups). Score strata are bands of one core variable (children; adults' age bands),
+ * disjoint: each takes `share` of the components (at least one; the last ones, in the order
+ * given), pure in its band (0 for the other bands); inside a band the categorical strata are
+ * crossed when the band says so (`crossed`) and unbound otherwise. Components left over (the
+ * bands' shares summing under 1) are outside every band, crossed among the categorical strata.
  */
 export function componentGroups(K: number, strata: readonly EmStratum[]): Int8Array {
   const S = strata.length;
-  const score = strata.findIndex((st) => st.cat < 0);
-  if (score < 0) return crossedGroups(K, strata);
-  invariant(strata.filter((st) => st.cat < 0).length === 1, 'at most one score stratum');
-  const inside = Math.round(strata[score].share * K);
+  const bands = strata.map((st, s) => (st.cat < 0 ? s : -1)).filter((s) => s >= 0);
+  if (bands.length === 0) return crossedGroups(K, strata);
   const out = new Int8Array(K * S).fill(-1);
-  if (inside < 1 || inside >= K) return out;
-  const cats = strata.map((_, s) => s).filter((s) => s !== score);
-  const rest = crossedGroups(
-    K - inside,
-    cats.map((s) => strata[s]),
-  );
-  for (let k = 0; k < K; k++) {
-    const own = k >= K - inside;
-    out[k * S + score] = own ? 1 : 0;
-    cats.forEach((s, c) => (out[k * S + s] = own ? -1 : rest[k * cats.length + c]));
+  const total = bands.reduce((a, s) => a + strata[s].share, 0);
+  const counts = bands.map((s) => Math.round((total > 1 ? strata[s].share / total : strata[s].share) * K));
+  let inside = counts.reduce((a, b) => a + b, 0);
+  // Shares summing to 1: the bands take every component (rounding settled on the largest band).
+  if (total >= 1 - 1e-9 && inside !== K) {
+    const big = counts.indexOf(Math.max(...counts));
+    counts[big] += K - inside;
+    inside = K;
   }
+  if (counts.some((n) => n < 1) || inside > K || (inside === K && total < 1 - 1e-9)) return out;
+  const cats = strata.map((_, s) => s).filter((s) => strata[s].cat >= 0);
+  const fill = (from: number, n: number, band: number, crossed: readonly number[]): void => {
+    const sub = cats.filter((s) => crossed.includes(s));
+    const inner = crossedGroups(n, sub.map((s) => strata[s]));
+    for (let q = 0; q < n; q++) {
+      const k = from + q;
+      for (const b of bands) out[k * S + b] = b === band ? 1 : 0;
+      cats.forEach((s) => {
+        const c = sub.indexOf(s);
+        out[k * S + s] = c < 0 ? -1 : inner[q * sub.length + c];
+      });
+    }
+  };
+  fill(0, K - inside, -1, cats);
+  let k = K - inside;
+  bands.forEach((b, i) => {
+    const st = strata[b];
+    const crossWith = st.crossWith;
+    fill(k, counts[i], b, st.crossed === true ? cats : crossWith === undefined ? [] : cats.filter((s) => crossWith.includes(strata[s].cat)));
+    k += counts[i];
+  });
   return out;
+}
+
+/** Whether a stratum's components get driver effects of their own (children). */
+export function hasOwnEffects(st: EmStratum): boolean {
+  return st.cat < 0 && (st.ownEffects ?? (st.crossed !== true && st.crossWith === undefined));
 }
 
 /**
@@ -70,7 +95,7 @@ export function stratumSide(data: EmData, st: EmStratum, i: number): number {
     return x === NOT_APPLICABLE ? -1 : x === st.state ? 1 : 0;
   }
   const z = data.core.z[i * data.core.d + (st.dim ?? 0)];
-  return Number.isNaN(z) ? -1 : z < (st.below ?? -Infinity) ? 1 : 0;
+  return Number.isNaN(z) ? -1 : z < (st.below ?? Infinity) && z >= (st.above ?? -Infinity) ? 1 : 0;
 }
 
 /**
@@ -87,7 +112,7 @@ export function rowEffectSets(
   const out = new Int8Array(data.n);
   const S = strata.length;
   strata.forEach((st, s) => {
-    if (st.cat >= 0) return;
+    if (!hasOwnEffects(st)) return;
     let active = false;
     for (let k = 0; k < K; k++) if (group[k * S + s] === 1) active = true;
     if (!active) return;
@@ -101,7 +126,7 @@ export function componentEffectSets(strata: readonly EmStratum[], group: Int8Arr
   const out = new Int8Array(K);
   const S = strata.length;
   strata.forEach((st, s) => {
-    if (st.cat >= 0) return;
+    if (!hasOwnEffects(st)) return;
     for (let k = 0; k < K; k++) if (group[k * S + s] === 1) out[k] = 1;
   });
   return out;

@@ -94,9 +94,21 @@ export interface EmStratum {
   readonly state: number;
   /** Share of the components given to the stratum's rows (independently across strata). */
   readonly share: number;
-  /** Score stratum: the core dimension and the score below which a row is in it. */
+  /** Score stratum: the core dimension and the scores [above, below) in which a row is in it. */
   readonly dim?: number;
   readonly below?: number;
+  readonly above?: number;
+  /**
+   * Score stratum: whether the categorical strata are crossed inside its components (adults' age
+   * bands) or leave them unbound (children), and whether its components get driver effects of
+   * their own (default: when not crossed).
+   */
+  readonly crossed?: boolean;
+  /** Score stratum: cross only the categorical strata on these slots (the others unbound). */
+  readonly crossWith?: readonly number[];
+  readonly ownEffects?: boolean;
+  /** Score stratum: its band in unrounded values [lo, hi) (±Infinity: open), for the model file. */
+  readonly valueRange?: readonly [number, number];
 }
 
 /** Knobs of one EM run. */

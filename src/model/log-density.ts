@@ -94,6 +94,12 @@ export function logDensity(model: Model, row: Row): number {
     obs.push(j);
     z.push(tr.forward(t));
     jacobian += tr.logJacobian(t);
+    // A banded component's score on its band dim is truncated to the band: density / P(band).
+    const band = c.band;
+    if (band !== undefined && j === band.dim) {
+      const zj = z[z.length - 1];
+      for (let k = 0; k < K; k++) terms[k] += zj >= band.zlo[k] && zj < band.zhi[k] ? -Math.log(band.mass[k]) : -Infinity;
+    }
   });
   const F = c.features.length;
   // One shift per distinct effect matrix (components share them).

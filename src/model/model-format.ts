@@ -44,6 +44,17 @@ export interface CoreParams {
       readonly effects: readonly (readonly number[])[];
     };
   };
+  /**
+   * Components pure in a band of one core variable (age): per component the band's unrounded
+   * value edges [lo, hi) (null: unbounded). The component's score on that variable is its normal
+   * truncated to the band, so a class fitted on 60-79-year-olds never draws a 45-year-old. Absent:
+   * no component is banded.
+   */
+  readonly bands?: {
+    readonly variable: string;
+    readonly lo: readonly (number | null)[];
+    readonly hi: readonly (number | null)[];
+  };
 }
 
 /** A count or a capped value (fraction of its parent), univariate per component. */

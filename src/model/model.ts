@@ -101,6 +101,7 @@ const modelSchema = lazy(() => {
         effects: z.array(z.array(num)),
         stratumEffects: z.object({ components: z.array(z.number().int().min(0)), effects: z.array(z.array(num)) }).optional(),
       }),
+      bands: z.object({ variable: z.string(), lo: z.array(num.nullable()), hi: z.array(num.nullable()) }).optional(),
     }),
     satellites: z.array(
       z.object({
@@ -165,6 +166,12 @@ function checkShapes(schema: Schema, p: ModelParams): void {
     if (se.components.some((k) => k >= K) || new Set(se.components).size !== se.components.length) {
       bad('core.drivers.stratumEffects.components must be distinct components below k');
     }
+  }
+  const bands = core.bands;
+  if (bands !== undefined) {
+    if (layout.byName.get(bands.variable)?.role !== 'core') bad(`core.bands.variable ${bands.variable} is not a core continuous variable`);
+    if (bands.lo.length !== K || bands.hi.length !== K) bad('core.bands has the wrong shape');
+    if (bands.lo.some((lo, k) => { const hi = bands.hi[k]; return lo !== null && hi !== null && !(lo < hi); })) bad('core.bands: lo must be below hi');
   }
   for (const [v, label] of core.drivers.features) {
     const s = layout.byName.get(v);

@@ -1,4 +1,4 @@
-import { roundTo } from '../schema';
+import { plausibilityRulesFor, roundTo } from '../schema';
 import type { Branch } from './branches';
 import type { CompiledModel } from './compiled';
 import { choleskyRobust, conditionGaussian } from './linalg';
@@ -30,6 +30,11 @@ export interface Plan {
   readonly vhi: Float64Array;
   /** Core dims with a finite z bound, plus tilt parents; the box. */
   readonly boxDims: Int32Array;
+  /**
+   * Core dims the plausibility support must not move (support.ts): the box, plus the points a
+   * record sampler holds (record-sampler.ts), whose conditional variance is 0.
+   */
+  readonly fixedDims: Int32Array;
   readonly satKind: Int8Array;
   /** Non-parent satellites: z bounds; capped satellites: unrounded value bounds. */
   readonly satLo: Float64Array;
@@ -40,6 +45,42 @@ export interface Plan {
   readonly tilts: Int32Array;
   /** Whether cells must enumerate driver configurations (a box dim has driver effects). */
   readonly needConfigs: boolean;
+  /**
+   * Per categorical slot: the states it may take because the where fixes the label of a
+   * `requires` rule (insulin_now = yes ⇒ diabetes_dx ∈ {yes, borderline}); undefined: free. The
+   * cells weigh each class by that mass and the draw keeps to it (the rule's lab clauses are not
+   * used: a conditioned row always carries the diagnosis; 3 real insulin users in 9,971 have
+   * diabetic labs without one).
+   */
+  readonly requiredMask: readonly (Uint8Array | undefined)[];
+}
+
+/** The states a where's fixed `requires` labels leave to the categoricals their rules name. */
+function requiredMasks(model: CompiledModel, catMask: readonly (Uint8Array | null | undefined)[]): (Uint8Array | undefined)[] {
+  const out: (Uint8Array | undefined)[] = model.cats.map(() => undefined);
+  for (const rule of plausibilityRulesFor(model.schema)) {
+    if (rule.kind !== 'requires') continue;
+    const v = model.layout.byName.get(rule.variable);
+    if (v === undefined || v.role !== 'cat') continue;
+    const mask = catMask[v.slot];
+    const state = model.cats[v.slot].stateOf.get(rule.label);
+    // Only when the where leaves the rule's label as the one possible state.
+    if (mask === undefined || mask === null || state === undefined || mask[state] !== 1) continue;
+    if (mask.some((x, s) => x === 1 && s !== state)) continue;
+    // The rule's categorical clauses, all on one variable (else left to the support, support.ts).
+    const slots = new Set(rule.anyOf.filter((c) => c.label !== undefined).map((c) => model.layout.byName.get(c.variable)));
+    if (slots.size !== 1) continue;
+    const g = [...slots][0];
+    if (g === undefined || g.role !== 'cat' || catMask[g.slot] !== undefined) continue;
+    const c = model.cats[g.slot];
+    const allowed = new Uint8Array(c.states);
+    for (const cl of rule.anyOf) {
+      const st = cl.label === undefined ? undefined : c.stateOf.get(cl.label);
+      if (st !== undefined) allowed[st] = 1;
+    }
+    out[g.slot] = allowed;
+  }
+  return out;
 }
 
 
@@ -101,9 +142,15 @@ export function compilePlan(model: CompiledModel, branch: Branch): Plan {
       }
     }
   }
+  // Banded components (age bands): their band dim is drawn in the box (exactly truncated to the
+  // band, and weighed by P(box ∩ band) / P(band)) unless nothing else is, where the sampler
+  // truncates the first Cholesky coordinate directly (the band dim must be it).
+  const band = model.band;
+  if (band !== undefined && (box.size > 0 || band.dim !== 0 || band.conditioned)) box.add(band.dim);
   const boxDims = Int32Array.from([...box].sort((a, b) => a - b));
   const needConfigs = [...boxDims].some((j) => model.hasEffect[j]);
-  return { catMask, coreKind, zlo, zhi, vlo, vhi, boxDims, satKind, satLo, satHi, satVlo, satVhi, tilts: Int32Array.from(tilts), needConfigs };
+  const requiredMask = requiredMasks(model, catMask);
+  return { catMask, coreKind, zlo, zhi, vlo, vhi, boxDims, fixedDims: boxDims, satKind, satLo, satHi, satVlo, satVhi, tilts: Int32Array.from(tilts), needConfigs, requiredMask };
 }
 
 /** Per (plan, component) conditioning structures, computed once per sampler. */
@@ -133,18 +180,36 @@ export function componentPlan(model: CompiledModel, plan: Plan, k: number): Comp
 }
 
 /** The box of a plan for a component, given the full mean vector (μ_k + B f). */
-export function boxOf(plan: Plan, cp: ComponentPlan, mean: Float64Array): Box {
+export function boxOf(model: CompiledModel, plan: Plan, cp: ComponentPlan, mean: Float64Array, k: number): Box {
   const m = plan.boxDims.length;
   const lo = new Float64Array(m);
   const hi = new Float64Array(m);
   const mu = new Float64Array(m);
-  for (let a = 0; a < m; a++) {
+  boxBounds(model, plan, k, lo, hi);
+  for (let a = 0; a < m; a++) mu[a] = mean[plan.boxDims[a]];
+  return { m, mean: mu, chol: cp.boxChol, lo, hi };
+}
+
+/** The box's z bounds for component k: the plan's, intersected with the component's band. */
+export function boxBounds(model: CompiledModel, plan: Plan, k: number, lo: Float64Array, hi: Float64Array): void {
+  const band = model.band;
+  for (let a = 0; a < plan.boxDims.length; a++) {
     const j = plan.boxDims[a];
     lo[a] = plan.zlo[j];
     hi[a] = plan.zhi[j];
-    mu[a] = mean[j];
+    if (band !== undefined && j === band.dim) {
+      if (band.zlo[k] > lo[a]) lo[a] = band.zlo[k];
+      if (band.zhi[k] < hi[a]) hi[a] = band.zhi[k];
+      if (!(lo[a] < hi[a])) hi[a] = lo[a];
+    }
   }
-  return { m, mean: mu, chol: cp.boxChol, lo, hi };
+}
+
+/** 1 / P(band) of component k when its band dim is in the plan's box (else 1). */
+export function bandFactor(model: CompiledModel, plan: Plan, k: number): number {
+  const band = model.band;
+  if (band === undefined || plan.boxDims.indexOf(band.dim) < 0) return 1;
+  return band.mass[k] > 0 ? 1 / band.mass[k] : 0;
 }
 
 /** Reported value of a core score (rounded, clamped to bounds). */
@@ -208,7 +273,9 @@ const LATTICE = latticePoints(BOX_LATTICE_POINTS, 16);
 /** P(box, tilts | component, mean): exact for one bounded coordinate without tilt. */
 export function boxMass(model: CompiledModel, plan: Plan, cp: ComponentPlan, mean: Float64Array, k: number): number {
   if (plan.boxDims.length === 0) return 1;
-  return boxProbability(boxOf(plan, cp, mean), LATTICE, BOX_LATTICE_POINTS, tiltOf(model, plan, k));
+  const box = boxOf(model, plan, cp, mean, k);
+  for (let a = 0; a < box.m; a++) if (!(box.lo[a] < box.hi[a])) return 0;
+  return boxProbability(box, LATTICE, BOX_LATTICE_POINTS, tiltOf(model, plan, k)) * bandFactor(model, plan, k);
 }
 
 /** x rounded half-up to the grid 1/scale (scale = 10^decimals), as schema roundTo; no −0. */

@@ -177,6 +177,8 @@ export function conditionOnPoints(model: CompiledModel, where: Where, points: re
   const configs: (Int16Array | undefined)[] = expand ? allowedConfigs(model, where) : [undefined];
   const F = model.features.length;
   const tilts = heldTilts(model, where, new Map(points.map((p) => [p.slot, p])));
+  const band = model.band;
+  const heldBand = band === undefined ? -1 : P.indexOf(band.dim);
   const logW: number[] = [];
   const source: { k: number; config: Int16Array | undefined; mean: Float64Array; tail: number; resid: Float64Array }[] = [];
   const covs: Float64Array[] = [];
@@ -215,6 +217,11 @@ export function conditionOnPoints(model: CompiledModel, where: Where, points: re
         }
       }
       for (const t of tilts) logPrior += Math.log(satelliteFractionMass(model.sats[t.q], k, t.lo, t.hi, t.parent.value, t.parent.z));
+      // A held point on a banded dim (age): the truncated density, 0 outside the band.
+      if (heldBand >= 0 && band !== undefined) {
+        if (!(c[heldBand] >= band.zlo[k] && c[heldBand] < band.zhi[k])) continue;
+        logPrior -= Math.log(band.mass[k]);
+      }
       if (!Number.isFinite(logPrior)) continue;
       const resid = Float64Array.from(P, (j, i) => c[i] - mean[j]);
       const y = Float64Array.from(resid);
@@ -291,6 +298,10 @@ export function conditionOnPoints(model: CompiledModel, where: Where, points: re
     effectsOf: source.map((s) => (expand ? zero : model.effectsOf[s.k])),
     hasEffect: expand ? model.hasEffect.map(() => false) : model.hasEffect,
     sats,
+    band:
+      band === undefined
+        ? undefined
+        : { dim: band.dim, zlo: pick(band.zlo), zhi: pick(band.zhi), mass: pick(band.mass), conditioned: true },
   };
   return {
     compiled,

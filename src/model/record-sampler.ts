@@ -1,6 +1,6 @@
 import { UnsupportedSubgroupError } from '../errors';
-import { impliedConstraints } from '../schema';
-import type { Where } from '../schema';
+import { impliedConstraints, intersectConstraints } from '../schema';
+import type { Constraint, Where } from '../schema';
 import type { Rng } from '../random';
 import { branchesOf, ruleClauseDoms } from './branches';
 import type { CompiledModel } from './compiled';
@@ -8,9 +8,13 @@ import type { Plan } from './plan';
 import { checkPointSupport, conditionOnPoints } from './record-condition';
 import type { RecordPoint } from './record-condition';
 import { buildSampler, gateTestsOf } from './sampler';
+import { heldAgeRange } from './support';
 import type { Sampler } from './sampler';
 
-/** A plan with the held points taken out of the box (their values are clamped, not drawn). */
+/**
+ * A plan with the held points taken out of the box (their values are clamped, not drawn) and
+ * fixed for the plausibility support (it never moves a held value; support.ts).
+ */
 function withoutPointBox(model: CompiledModel, plan: Plan, held: ReadonlySet<number>): Plan {
   const boxDims = Int32Array.from([...plan.boxDims].filter((j) => !held.has(j)));
   const zlo = Float64Array.from(plan.zlo);
@@ -21,7 +25,26 @@ function withoutPointBox(model: CompiledModel, plan: Plan, held: ReadonlySet<num
   }
   // Ranges on satellites capped by a held point are weighed in the class weights (record-condition).
   const tilts = Int32Array.from([...plan.tilts].filter((q) => !held.has(model.sats[q].parent)));
-  return { ...plan, zlo, zhi, boxDims, tilts, needConfigs: [...boxDims].some((j) => model.hasEffect[j]) };
+  return { ...plan, zlo, zhi, boxDims, fixedDims: Int32Array.from([...boxDims, ...held]), tilts, needConfigs: [...boxDims].some((j) => model.hasEffect[j]) };
+}
+
+/**
+ * The where with age kept to the ages whose plausibility bands hold the held body measures
+ * (support.ts `heldAgeRange`): a 175 cm / 90 kg record is not a 7-year-old's, so classes are
+ * weighed by P(age in those years) and age is drawn in them; a held age is left alone.
+ */
+function withHeldAges(model: CompiledModel, where: Where, points: readonly RecordPoint[]): Where {
+  const ageName = 'age_years';
+  if (points.some((p) => p.name === ageName) || !model.layout.byName.has(ageName)) return where;
+  const range = heldAgeRange(model, new Map(points.map((p) => [p.name, p.value])));
+  if (range === undefined) return where;
+  const ages: Constraint = { kind: 'range', lo: range.lo, hi: range.hi, loInclusive: true, hiInclusive: true };
+  const given = where.constraints.get(ageName);
+  const both = given === undefined ? ages : intersectConstraints(given, ages);
+  if (both === undefined) return where;
+  const constraints = new Map(where.constraints);
+  constraints.set(ageName, both);
+  return { constraints };
 }
 
 /** The where without its held points (what must have ordinary support on its own). */
@@ -41,7 +64,7 @@ export function buildRecordSampler(model: CompiledModel, where: Where, points: r
   const conditioned = conditionOnPoints(model, where, points);
   if (points.length > 0) checkPointSupport(conditioned, points, floor);
   const m = conditioned.compiled;
-  const branches = branchesOf(m, impliedConstraints(model.schema, where));
+  const branches = branchesOf(m, impliedConstraints(model.schema, withHeldAges(m, where, points)));
   const gates = gateTestsOf(m, (i) => ruleClauseDoms(m, i));
   const held = new Set(points.map((p) => p.slot));
   const inner = buildSampler(m, where, branches, gates, (plan) => withoutPointBox(m, plan, held));

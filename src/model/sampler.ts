@@ -5,11 +5,11 @@ import type { Rng } from '../random';
 import { derivedValue, roundTo } from '../schema';
 import type { Row, Value, Where } from '../schema';
 import type { Branch, ClauseDoms } from './branches';
-import type { CompiledModel } from './compiled';
+import type { CompiledBand, CompiledModel } from './compiled';
 import { lowerMultiply } from './linalg';
 import { boxScratch, sampleBox } from './mvn-box';
 import type { Box, BoxScratch, Tilt } from './mvn-box';
-import { componentPlan, compilePlan, coreValue, fractionZBounds, MISSING, NA, PRESENT, roundScaled, tiltOf } from './plan';
+import { boxBounds, componentPlan, compilePlan, coreValue, fractionZBounds, MISSING, NA, PRESENT, roundScaled, tiltOf } from './plan';
 import type { ComponentPlan, Plan } from './plan';
 import { cellWeights } from './cells';
 import type { Cells } from './cells';
@@ -133,10 +133,7 @@ class ConditionalSampler implements Sampler {
       const m = plan.boxDims.length;
       const lo = new Float64Array(m);
       const hi = new Float64Array(m);
-      plan.boxDims.forEach((j, a) => {
-        lo[a] = plan.zlo[j];
-        hi[a] = plan.zhi[j];
-      });
+      boxBounds(this.m, plan, k, lo, hi);
       rt = {
         cp,
         box: { m, mean: new Float64Array(m), chol: cp.boxChol, lo, hi },
@@ -237,8 +234,10 @@ class ConditionalSampler implements Sampler {
       for (let j = 0; j < d; j++) eps[j] = standardNormal(rng);
       lowerMultiply(model.chol.subarray(k * d * d, (k + 1) * d * d), d, eps, z);
       for (let j = 0; j < d; j++) z[j] += mean[j];
+      // A banded component (age band): its first coordinate truncated to the band (compilePlan).
+      if (model.band !== undefined) truncateFirst(model.band, k, d, model.chol, mean, eps, z, rng);
       // The plausibility support (support.ts): redraws only coordinates that fall outside it.
-      if (this.support.any) enforceSupport(this.support, model, this.allDims, model.chol.subarray(k * d * d, (k + 1) * d * d), eps, z, [], rng, this.supportBuf);
+      if (this.support.any) enforceSupport(this.support, model, this.allDims, model.chol.subarray(k * d * d, (k + 1) * d * d), eps, z, plan.fixedDims, rng, this.supportBuf);
     } else {
       const rt = this.runtime(p, k);
       const m = plan.boxDims.length;
@@ -258,7 +257,7 @@ class ConditionalSampler implements Sampler {
         for (let b = 0; b <= i; b++) s += restChol[i * r + b] * eps[b];
         z[rest[i]] = s;
       }
-      if (this.support.any) enforceSupport(this.support, model, rest, restChol, eps, z, plan.boxDims, rng, this.supportBuf);
+      if (this.support.any) enforceSupport(this.support, model, rest, restChol, eps, z, plan.fixedDims, rng, this.supportBuf);
     }
     // 4. Everything in gate order.
     const coreVal = this.coreVal;
@@ -273,7 +272,7 @@ class ConditionalSampler implements Sampler {
         const mask = plan.catMask[slot];
         if (mask === null) catState[slot] = model.cats[slot].states;
         else if (mask !== undefined) catState[slot] = this.drawCat(rng, slot, k, mask);
-        else catState[slot] = this.applicable(index) ? this.drawCat(rng, slot, k, supportMask(this.support, slot, catState, coreVal)) : model.cats[slot].states;
+        else catState[slot] = this.applicable(index) ? this.drawCat(rng, slot, k, plan.requiredMask[slot] ?? supportMask(this.support, slot, catState, coreVal)) : model.cats[slot].states;
       } else if (s.role === 'core') {
         const kind = plan.coreKind[slot];
         if (kind === PRESENT) {
@@ -361,6 +360,24 @@ class ConditionalSampler implements Sampler {
     }
     return model.rows.make(values);
   }
+}
+
+/**
+ * Redraws coordinate 0 (the band dim; compilePlan puts it in the box otherwise) truncated to
+ * component k's band when it fell outside, and corrects the later coordinates: exactly the
+ * component's normal truncated to the band, as the first coordinate of its Cholesky order.
+ */
+function truncateFirst(band: CompiledBand, k: number, d: number, chol: Float64Array, mean: Float64Array, eps: Float64Array, z: Float64Array, rng: Rng): void {
+  const lo = band.zlo[k];
+  const hi = band.zhi[k];
+  if (z[0] >= lo && z[0] < hi) return;
+  const base = k * d * d;
+  const l00 = chol[base];
+  if (!(l00 > 0)) return;
+  const e = truncatedStandardNormal(rng, (lo - mean[0]) / l00, (hi - mean[0]) / l00);
+  const delta = e - eps[0];
+  eps[0] = e;
+  for (let j = 0; j < d; j++) z[j] += chol[base + j * d] * delta;
 }
 
 /**

@@ -22,7 +22,9 @@ import { coreValue } from './plan';
  * and rows already inside keep every draw. A rule is applied to the later of its variables in the
  * draw order (an earlier one is not moved): the joint law is the sequentially truncated one, not
  * the exact conditional of the mixture on the support — a bias of the order of the mass outside
- * (under 1% of rows for every rule). Coordinates the where constrains (the box) are not moved.
+ * (under 1% of rows for every rule). Coordinates the where constrains (the box) and the points a
+ * record sampler holds are fixed: never moved, drawn first, and age drawn after them is kept to
+ * the ages whose bands hold their values (the rules read backwards).
  * Categorical rules (`requires`) remove the label from the draw when no clause holds.
  */
 
@@ -77,6 +79,25 @@ function bandBounds(bands: readonly AgeBand[], age: number, out: Float64Array): 
   return true;
 }
 
+/**
+ * Ages whose band holds a reported value: the hull [first band's from, last band's to) in
+ * unrounded age (`ha` its half step), written into out; false when no band holds it. Bands are
+ * the support of growth (monotone), so the ages that fit are one run of years.
+ */
+function agesHolding(bands: readonly AgeBand[], value: number, ha: number, out: Float64Array): boolean {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const b of bands) {
+    if (value < b.min || value > b.max) continue;
+    if (b.from < from) from = b.from;
+    if (b.to > to) to = b.to;
+  }
+  if (!(from < to)) return false;
+  out[0] = from - ha;
+  out[1] = to - ha - TINY;
+  return true;
+}
+
 function compileRule(model: CompiledModel, rule: PlausibilityRule, dims: DimBound[][]): void {
   const core = (name: string): number => {
     const s = model.layout.byName.get(name);
@@ -97,6 +118,16 @@ function compileRule(model: CompiledModel, rule: PlausibilityRule, dims: DimBoun
           out[0] = Math.max(out[0], tmp[0] - h);
           out[1] = Math.min(out[1], tmp[1] + h - TINY);
         });
+        // Age given the value, when the value is fixed before age is drawn (a held point or a
+        // where's box): only the ages whose band holds it.
+        if (age >= 0) {
+          const ha = halfStep(model, age);
+          add(age, [j], (v, out) => {
+            if (!agesHolding(rule.bands, v[j], ha, tmp)) return;
+            out[0] = Math.max(out[0], tmp[0]);
+            out[1] = Math.min(out[1], tmp[1]);
+          });
+        }
         return;
       }
       const derived = model.schema.derived.find((d) => d.name === rule.variable);
@@ -106,6 +137,15 @@ function compileRule(model: CompiledModel, rule: PlausibilityRule, dims: DimBoun
       if (w < 0 || ht < 0) return;
       const hw = halfStep(model, w);
       const hh = halfStep(model, ht);
+      // Age given a fixed height and weight (held points or a box): the ages whose BMI band holds them.
+      if (age >= 0) {
+        const ha = halfStep(model, age);
+        add(age, [w, ht], (v, out) => {
+          if (!agesHolding(rule.bands, v[w] / (v[ht] / 100) ** 2, ha, tmp)) return;
+          out[0] = Math.max(out[0], tmp[0]);
+          out[1] = Math.min(out[1], tmp[1]);
+        });
+      }
       // BMI = w / (h/100)²: weight given height, or height given weight (whichever is drawn later).
       add(w, [age, ht], (v, out) => {
         if (!bandBounds(rule.bands, v[age], tmp)) return;
@@ -235,6 +275,33 @@ function compileCatRule(model: CompiledModel, rule: PlausibilityRule, cats: CatR
   cats[s.slot].push({ state, clauses, mask });
 }
 
+/**
+ * The reported ages [lo, hi] in which held values of core variables (a record's points) are
+ * plausible: for each body-size rule on a held variable (BMI when weight and height are both
+ * held), the ages whose band holds the value, intersected. Undefined when no rule restricts age
+ * or the rules disagree (the record is then left as the caller gave it).
+ */
+export function heldAgeRange(model: CompiledModel, held: ReadonlyMap<string, number>): { lo: number; hi: number } | undefined {
+  let lo = -Infinity;
+  let hi = Infinity;
+  const tmp = new Float64Array(2);
+  for (const rule of plausibilityRulesFor(model.schema)) {
+    if (rule.kind !== 'range-by-age') continue;
+    let value = held.get(rule.variable);
+    if (value === undefined) {
+      const derived = model.schema.derived.find((d) => d.name === rule.variable);
+      const w = derived?.formula === 'bmi' ? held.get(derived.inputs[0]) : undefined;
+      const h = derived?.formula === 'bmi' ? held.get(derived.inputs[1]) : undefined;
+      if (w === undefined || h === undefined) continue;
+      value = w / (h / 100) ** 2;
+    }
+    if (!agesHolding(rule.bands, value, 0, tmp)) continue;
+    lo = Math.max(lo, tmp[0]);
+    hi = Math.min(hi, Math.ceil(tmp[1]) - 1);
+  }
+  return lo > -Infinity && lo <= hi ? { lo, hi } : undefined;
+}
+
 /** Compiles the schema's plausibility rules against a model. */
 export function compileSupport(model: CompiledModel): Support {
   const dims: DimBound[][] = model.core.map(() => []);
@@ -261,7 +328,8 @@ export function supportScratch(d: number): SupportScratch {
 
 /**
  * Applies the support to core scores drawn as z[order[i]] = mean + Σ_b L[i·r + b] ε[b] (b ≤ i);
- * `fixed` coordinates (the where's box) were drawn before and count as drawn.
+ * `fixed` coordinates (the where's box, held record points) were drawn before, count as drawn and
+ * are never moved, even when they appear in `order`.
  */
 export function enforceSupport(
   support: Support,
@@ -284,6 +352,8 @@ export function enforceSupport(
   }
   for (let i = 0; i < r; i++) {
     const j = order[i];
+    // A fixed coordinate (the box, a held point: conditional variance 0) is never moved.
+    if (drawn[j] === 1) continue;
     const rules = support.dims[j];
     if (rules.length > 0) {
       bounds[0] = -Infinity;

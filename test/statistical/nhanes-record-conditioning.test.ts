@@ -39,9 +39,8 @@ describe('record conditioning on NHANES', () => {
   const rows = realRows(model);
 
   it('waist given height and weight (two points)', () => {
-    // Adults, as the real box: held body points and the children's plausibility bands interact (a
-    // 175 cm / 90 kg point drawn into a child class can lose the held values: 3 rows in 4,000,
-    // reported as a known issue), so the comparison conditions on age ≥ 20 like the real rows.
+    // Adults, as the real box (held points keep their values in every class, and age stays where
+    // they are plausible: test/statistical/plausibility.test.ts).
     const s = mean(synthetic(model, { sex: 'male', age_years: { gte: 20 }, body_height_cm: 175, body_weight_kg: 90 }, 'waist_circumference_cm', 'waist'));
     const r = real(rows, (x) => x.sex === 'male' && between(x, 'body_height_cm', 172, 178) && between(x, 'body_weight_kg', 87, 93) && (x.age_years as number) >= 20, 'waist_circumference_cm');
     // Measured: synthetic 102.2 cm, real 104.8 (n = 96 men, SE 0.8 cm); box allowance 1.5 cm.
