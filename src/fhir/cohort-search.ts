@@ -96,8 +96,7 @@ export function pageFromCorpus(ctx: FhirContext, corpus: ResourceCorpus, req: Se
   const count = result.summary === 'count' ? 0 : result.count;
   const page = result.matches.slice(offset, offset + count);
   const includes = page.length > 0 && result.includes.length > 0 ? ctx.search.resolveIncludes(corpus, page, req) : [];
-  const shaped = (rs: readonly Resource[]): readonly Resource[] =>
-    result.summary === undefined && result.elements === undefined ? rs : rs.map((r) => ctx.search.shape(r, result));
+  const shaped = (rs: readonly Resource[]): readonly Resource[] => shapedAll(ctx, result, rs);
   return {
     resourceType: req.resourceType,
     resources: shaped(page),
@@ -109,6 +108,15 @@ export function pageFromCorpus(ctx: FhirContext, corpus: ResourceCorpus, req: Se
     warnings: result.warnings,
     ...(pageCohortId !== undefined ? { cohortId: pageCohortId } : {}),
   };
+}
+
+/** Resources as `_summary` / `_elements` ask (the same objects when neither is given). */
+function shapedAll(
+  ctx: FhirContext,
+  how: Parameters<FhirContext['search']['shape']>[1],
+  rs: readonly Resource[],
+): readonly Resource[] {
+  return how.summary === undefined && how.elements === undefined ? rs : rs.map((r) => ctx.search.shape(r, how));
 }
 
 /** The resources of one patient of a cohort, of one type, in record order (from the record LRU). */
@@ -131,8 +139,7 @@ function finishPage(
     matches.length > 0 && parsed.includes.length > 0
       ? ctx.search.resolveIncludes(ctx.corpora.indexedPatientsCorpus(cohort, patients), matches, req)
       : [];
-  const shaped = (rs: readonly Resource[]): readonly Resource[] =>
-    parsed.summary === undefined && parsed.elements === undefined ? rs : rs.map((r) => ctx.search.shape(r, parsed));
+  const shaped = (rs: readonly Resource[]): readonly Resource[] => shapedAll(ctx, parsed, rs);
   return {
     resourceType: req.resourceType,
     resources: shaped(matches),

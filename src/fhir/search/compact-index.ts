@@ -43,36 +43,26 @@ export function indexedParams(type: string): ParamDef[] {
   );
 }
 
-class GrowU32 {
-  a = new Uint32Array(1024);
+/** A typed array that doubles as it grows; `done()` is a copy of exactly what was pushed. */
+class Grow<A extends Uint32Array | Float64Array> {
   n = 0;
+  constructor(private a: A) {}
   push(v: number): void {
     if (this.n === this.a.length) {
-      const b = new Uint32Array(this.a.length * 2);
+      const b = new (this.a.constructor as new (length: number) => A)(this.a.length * 2);
       b.set(this.a);
       this.a = b;
     }
     this.a[this.n++] = v;
   }
-  done(): Uint32Array {
-    return this.a.slice(0, this.n);
+  done(): A {
+    return this.a.slice(0, this.n) as A;
   }
 }
-class GrowF64 {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  done(): Float64Array {
-    return this.a.slice(0, this.n);
-  }
-}
+type GrowU32 = Grow<Uint32Array>;
+type GrowF64 = Grow<Float64Array>;
+const growU32 = (): GrowU32 => new Grow(new Uint32Array(1024));
+const growF64 = (): GrowF64 => new Grow(new Float64Array(1024));
 
 /** One dictionary entry: an entry object, or the JSON template of one naming its owner patient. */
 export type DictEntry = { readonly entry: AnyEntry } | { readonly template: string };
@@ -229,11 +219,11 @@ export class CompactIndexBuilder {
     if (t === undefined) {
       const columns: ColumnBuild[] = indexedParams(type).map((def): ColumnBuild =>
         INTERVAL_TYPES.has(def.type)
-          ? { kind: 'interval', def, counts: new GrowU32(), lo: new GrowF64(), hi: new GrowF64(), unit: new GrowU32(), unitKeys: new Map(), units: [], triples: new Map(), tripleIds: new GrowU32() }
-          : { kind: 'dict', def, counts: new GrowU32(), ids: new GrowU32(), keys: new Map(), dict: [] },
+          ? { kind: 'interval', def, counts: growU32(), lo: growF64(), hi: growF64(), unit: growU32(), unitKeys: new Map(), units: [], triples: new Map(), tripleIds: growU32() }
+          : { kind: 'dict', def, counts: growU32(), ids: growU32(), keys: new Map(), dict: [] },
       );
       // A type first met at patient i has no resources in patients 0..i-1 (nor in i so far).
-      t = { type, patientOf: new GrowU32(), posOf: new GrowU32(), patientStart: new Array<number>(this.patients + 1).fill(0), columns };
+      t = { type, patientOf: growU32(), posOf: growU32(), patientStart: new Array<number>(this.patients + 1).fill(0), columns };
       this.types.set(type, t);
     }
     return t;
